@@ -1,0 +1,233 @@
+"""The igfkg command line: one console script, one subcommand per job."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from igfkg.ingest.reading import UnreadableReport
+from igfkg.ontology import PREFIXES
+
+from .config import ConfigError, load_config
+from .formats import RDF_FORMATS, RESULT_FORMATS, FormatError, rdf_format, serialize_results, serialize_triples
+from .kb import KnowledgeBase, KnowledgeBaseError
+
+
+class Context:
+    def __init__(self, home, base_iri):
+        self.home, self.base_iri = home, base_iri
+
+    def open(self, read_only: bool = False) -> KnowledgeBase:
+        try:
+            return KnowledgeBase(load_config(self.home, self.base_iri), read_only=read_only)
+        except (ConfigError, KnowledgeBaseError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), envvar="IGFKG_HOME",
+              help="Data directory of the knowledge base [env IGFKG_HOME; default ~/.local/share/igfkg].")
+@click.option("--base-iri", envvar="IGFKG_BASE_IRI",
+              help="Base of every IRI the knowledge base mints [env IGFKG_BASE_IRI]; fixed once data exists.")
+@click.version_option(package_name="igfkg")
+@click.pass_context
+def main(ctx, home, base_iri):
+    """igfkg: a knowledge graph of Internet Governance Forum reports.
+
+    Ingest report files, then query what they say with SPARQL or export the
+    graph as linked data.
+    """
+    ctx.obj = Context(home, base_iri)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--id", "report_id", help="Report id to use (one file only); default: the file name.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.pass_obj
+def ingest(obj: Context, paths, report_id, quiet):
+    """Ingest report files or folders of them.
+
+    Re-ingesting a file replaces its report. Files that cannot be read are
+    named with the reason; the others are still ingested, and the exit
+    status is then 1.
+    """
+    files, problems = _collect(paths)
+    if report_id and len(files) != 1:
+        raise click.UsageError("--id needs exactly one file")
+    from tqdm import tqdm
+
+    with obj.open() as kb:
+        for path in tqdm(files, desc="ingest", unit="file", disable=None, file=sys.stderr, leave=False):
+            try:
+                result = kb.ingest_file(path, report_id)
+            except UnreadableReport as exc:
+                problems.append((str(path), str(exc)))
+                continue
+            for warning in result.warnings:
+                click.echo(f"warning: {path}: {warning}", err=True)
+            if not quiet:
+                verb = "replaced" if result.replaced else "ingested"
+                kind = "workshop report" if result.is_report else "plain document"
+                click.echo(f"{verb} {result.report_id} ({kind}, {result.passages} passages, "
+                           f"{result.triples} triples) from {path}")
+    for path, reason in problems:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
+    files, problems = [], []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                problems.append((raw, "folder has no files"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append((raw, "no such file or folder"))
+    return files, problems
+
+
+@main.command()
+@click.argument("report")
+@click.pass_obj
+def remove(obj: Context, report):
+    """Delete a report and every fact that only it supported."""
+    with obj.open() as kb:
+        try:
+            count = kb.remove(report)
+        except KnowledgeBaseError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"removed {report} ({count} triples)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def reports(obj: Context, as_json):
+    """List the ingested reports."""
+    with obj.open(read_only=True) as kb:
+        rows = kb.reports()
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no reports yet; add some with: igfkg ingest PATH")
+        return
+    table = [[r["id"], str(r.get("passages", "")), str(r["triples"]), r.get("title") or ""] for r in rows]
+    click.echo(_table(["id", "passages", "triples", "title"], table))
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *RDF_FORMATS]),
+              help="Output: table (default for SELECT/ASK), json, csv, tsv, xml; "
+                   "for CONSTRUCT/DESCRIBE ttl (default), nt, xml, jsonld, nq, trig.")
+@click.pass_obj
+def sparql(obj: Context, query_or_file, fmt):
+    """Run a SPARQL query given as text, a file, or - for standard input.
+
+    The default graph is the union of all reports; the prefixes igf:,
+    schema:, foaf:, org:, skos:, prov:, dcterms:, nif:, rdf:, rdfs:, xsd: and
+    owl: are predeclared.
+    """
+    query = _query_text(query_or_file)
+    with obj.open(read_only=True) as kb:
+        try:
+            result = kb.query(query)
+        except SyntaxError as exc:
+            raise click.ClickException(f"SPARQL syntax error: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise click.ClickException(f"query failed: {exc}") from None
+        output = _render(result, fmt)
+    sys.stdout.buffer.write(output)
+    if not output.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+def _query_text(value: str) -> str:
+    if value == "-":
+        return sys.stdin.read()
+    path = Path(value)
+    if len(value) < 4096 and "\n" not in value and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return value
+
+
+def _render(result, fmt: str | None) -> bytes:
+    try:
+        if isinstance(result, ox.QueryTriples):
+            name = fmt or "ttl"
+            if name not in RDF_FORMATS:
+                raise click.UsageError(f"--format {name} is for SELECT/ASK; CONSTRUCT gives RDF "
+                                       f"({', '.join(RDF_FORMATS)})")
+            return serialize_triples(list(result), rdf_format(name))
+        name = fmt or "table"
+        if name == "table":
+            return _results_table(result).encode("utf-8")
+        if name not in RESULT_FORMATS:
+            raise click.UsageError(f"--format {name} is for CONSTRUCT/DESCRIBE; SELECT/ASK gives "
+                                   f"table, {', '.join(RESULT_FORMATS)}")
+        return serialize_results(result, name)
+    except FormatError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _results_table(result) -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return "true" if bool(result) else "false"
+    names = [v.value for v in result.variables]
+    rows = [[_short(solution[name]) for name in names] for solution in result]
+    return _table(names, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+
+
+def _short(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in PREFIXES.items():
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri):]}"
+        return f"<{term.value}>"
+    text = term.value.replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)] if rows else \
+        [len(h) for h in header]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="ttl", show_default=True,
+              help="nq, trig and jsonld keep the named graphs; ttl, nt and xml merge them.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--report", help="Export only this report's graph.")
+@click.pass_obj
+def export(obj: Context, fmt, output, report):
+    """Dump the knowledge graph (or one report) as RDF."""
+    with obj.open(read_only=True) as kb:
+        try:
+            data = kb.export(rdf_format(fmt), report)
+        except KnowledgeBaseError as exc:
+            raise click.ClickException(str(exc)) from None
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes of {fmt} to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Configuration in one place: where the data lives and what IRIs look like.
+
+Each setting comes from, in order: the command line, the environment
+(IGFKG_HOME, IGFKG_BASE_IRI, IGFKG_MAX_FILE_MB), the data directory's own
+``config.json`` (written when the knowledge base is created, so a base IRI
+stays fixed for its data), then the defaults below.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .iris import DEFAULT_BASE_IRI
+
+DEFAULT_HOME = Path.home() / ".local" / "share" / "igfkg"
+DEFAULT_MAX_FILE_MB = 20.0
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work, explained in one line."""
+
+
+@dataclass(frozen=True)
+class Config:
+    home: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
+
+    @property
+    def store_path(self) -> Path:
+        return self.home / "store"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.home / "config.json"
+
+
+def load_config(home: str | Path | None = None, base_iri: str | None = None,
+                max_file_mb: float | None = None) -> Config:
+    home_path = Path(home or os.environ.get("IGFKG_HOME") or DEFAULT_HOME).expanduser()
+    saved = _read_saved(home_path)
+    wanted_base = base_iri or os.environ.get("IGFKG_BASE_IRI")
+    if wanted_base and saved.get("base_iri") and wanted_base != saved["base_iri"]:
+        raise ConfigError(
+            f"the knowledge base in {home_path} uses base IRI {saved['base_iri']}; "
+            f"use another --home for {wanted_base}")
+    base = wanted_base or saved.get("base_iri") or DEFAULT_BASE_IRI
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"base IRI must start with http:// or https://, not {base!r}")
+    mb = max_file_mb or float(os.environ.get("IGFKG_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB)
+    return Config(home=home_path, base_iri=base, max_file_bytes=int(mb * 1024 * 1024))
+
+
+def save_settings(config: Config) -> None:
+    """Record the base IRI beside the data it was used for."""
+    config.home.mkdir(parents=True, exist_ok=True)
+    config.settings_path.write_text(json.dumps({"base_iri": config.base_iri}, indent=2) + "\n",
+                                    encoding="utf-8")
+
+
+def _read_saved(home: Path) -> dict:
+    path = home / "config.json"
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None

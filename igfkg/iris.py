@@ -1,0 +1,64 @@
+"""Deterministic IRIs for everything the knowledge base names.
+
+The same normalised name gives the same IRI in every report and every run,
+so a person met in two reports is one node.
+"""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from igfkg.ingest.text import slug
+
+DEFAULT_BASE_IRI = "https://w3id.org/igfkg/id/"
+
+
+class Iris:
+    def __init__(self, base: str = DEFAULT_BASE_IRI):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def _node(self, *segments: str) -> ox.NamedNode:
+        return ox.NamedNode(self.base + "/".join(quote(s, safe="-._~") for s in segments))
+
+    def report(self, report_id: str) -> ox.NamedNode:
+        """The report document; also the name of the graph holding its facts."""
+        return self._node("report", report_id)
+
+    def passage(self, report_id: str, start: int, end: int) -> ox.NamedNode:
+        return self._node("report", report_id, "passage", f"{start}-{end}")
+
+    def fact(self, report_id: str, triple: tuple) -> ox.NamedNode:
+        digest = hashlib.sha1(" ".join(str(t) for t in triple).encode("utf-8")).hexdigest()[:16]
+        return self._node("report", report_id, "fact", digest)
+
+    def membership(self, report_id: str, person_key: str, org_key: str) -> ox.NamedNode:
+        return self._node("report", report_id, "membership", f"{person_key}--{org_key}")
+
+    def workshop(self, year: int | None, number: int | None, report_id: str) -> ox.NamedNode:
+        # A workshop is identified by meeting year and number together.
+        if year and number is not None:
+            return self._node("workshop", f"{year}-{number}")
+        return self._node("workshop", report_id)
+
+    def meeting(self, year: int) -> ox.NamedNode:
+        return self._node("meeting", f"igf-{year}")
+
+    def person(self, key: str) -> ox.NamedNode:
+        return self._node("person", key)
+
+    def organisation(self, key: str) -> ox.NamedNode:
+        return self._node("org", key)
+
+    def place(self, name: str) -> ox.NamedNode:
+        return self._node("place", slug(name))
+
+    def ontology_graph(self) -> ox.NamedNode:
+        return self._node("graph", "ontology")
+
+    def report_id_of(self, iri: str) -> str | None:
+        prefix = self.base + "report/"
+        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
+            return iri[len(prefix):]
+        return None

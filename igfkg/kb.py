@@ -1,0 +1,207 @@
+"""The knowledge base: the one owner of the on-disk graph store.
+
+Nothing else writes the store. Each report lives in its own named graph
+(named by the report's IRI); the ontology lives in its own graph. Replacing
+a report is one SPARQL update (drop the graph, insert the new one), which
+Oxigraph applies in a single transaction: readers see the old report or
+the new one, never a mix, and a failure leaves the old one.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from igfkg.ingest.reading import read_report_file
+from igfkg.ingest.records import ReportRecord
+from igfkg.ingest.report import parse_report
+from igfkg.ingest.text import slug
+from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES
+
+from .config import Config, save_settings
+from .formats import RdfFormat, serialize_quads
+from .iris import Iris
+from .triples import report_quads
+
+
+class KnowledgeBaseError(RuntimeError):
+    """Something a person can act on, said in one line."""
+
+
+class UnknownReport(KnowledgeBaseError):
+    pass
+
+
+@dataclass
+class IngestResult:
+    report_id: str
+    source: str
+    is_report: bool
+    triples: int
+    passages: int
+    replaced: bool
+    warnings: list[str] = field(default_factory=list)
+    record: ReportRecord | None = None
+
+
+class KnowledgeBase:
+    def __init__(self, config: Config, read_only: bool = False):
+        self.config = config
+        self.iris = Iris(config.base_iri)
+        self.read_only = read_only
+        try:
+            if read_only and config.store_path.exists():
+                self.store = ox.Store.read_only(str(config.store_path))
+            else:
+                config.home.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(config.store_path))
+                self.read_only = False
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise KnowledgeBaseError(
+                    f"the knowledge base in {config.home} is in use by another igfkg process "
+                    "(a running 'igfkg serve'?); stop it or use another --home") from None
+            raise KnowledgeBaseError(f"cannot open the knowledge base in {config.home}: {exc}") from None
+        if not self.read_only:
+            if not config.settings_path.exists():
+                save_settings(config)
+            self._install_ontology()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.store.flush()
+        del self.store
+
+    def __enter__(self) -> "KnowledgeBase":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------
+
+    def ingest_file(self, path: Path, report_id: str | None = None) -> IngestResult:
+        """Read, parse and store one file. Raises UnreadableReport on bad input,
+        before anything is written."""
+        decoded = read_report_file(path, self.config.max_file_bytes)
+        report_id = report_id or report_id_for(path)
+        record = parse_report(decoded.text, report_id, source_name=path.name,
+                              encoding=decoded.encoding, warnings=decoded.warnings)
+        return self.ingest_record(record)
+
+    def ingest_record(self, record: ReportRecord) -> IngestResult:
+        graph = self.iris.report(record.report_id)
+        previous_source = self._report_source(graph)
+        warnings = list(record.warnings)
+        if previous_source and record.source_name and previous_source != record.source_name:
+            warnings.append(f"replaces report {record.report_id!r} that was read from {previous_source}")
+        quads = report_quads(record, self.iris)
+        self._replace_graph(graph, quads)
+        return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
+                            len(record.passages), previous_source is not None, warnings, record)
+
+    def remove(self, report_id: str) -> int:
+        """Delete a report's graph; returns how many triples went with it."""
+        graph = self.iris.report(report_id)
+        if not self.store.contains_named_graph(graph):
+            raise UnknownReport(_unknown_message(report_id, self.report_ids()))
+        count = sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+        self.store.update(f"DROP GRAPH {graph}")
+        return count
+
+    def _replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+
+    def _install_ontology(self) -> None:
+        """Load ontology/*.ttl into the ontology graph when they changed."""
+        graph = self.iris.ontology_graph()
+        digest = hashlib.sha256()
+        for name in GRAPH_FILES:
+            digest.update((ONTOLOGY_DIR / name).read_bytes())
+        version = ox.Literal(digest.hexdigest())
+        marker = ox.Quad(graph, ox.NamedNode(DCTERMS + "hasVersion"), version, graph)
+        if marker in self.store:
+            return
+        quads = [marker]
+        for name in GRAPH_FILES:
+            parsed = ox.parse(path=str(ONTOLOGY_DIR / name), format=ox.RdfFormat.TURTLE,
+                              base_iri=self.iris.base)
+            quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+        self._replace_graph(graph, quads)
+
+    # -- reading -----------------------------------------------------------
+
+    def query(self, sparql: str, **options):
+        """Run a SPARQL query; the default graph is the union of all graphs.
+        The namespaces in ontology.PREFIXES may be used without PREFIX lines."""
+        options.setdefault("use_default_graph_as_union", True)
+        return self.store.query(sparql, prefixes=PREFIXES, base_iri=self.iris.base, **options)
+
+    def report_ids(self) -> list[str]:
+        ids = []
+        for graph in self.store.named_graphs():
+            report_id = self.iris.report_id_of(graph.value) if isinstance(graph, ox.NamedNode) else None
+            if report_id:
+                ids.append(report_id)
+        return sorted(ids)
+
+    def reports(self) -> list[dict]:
+        """One row per report: id, title, source file, passages, triples."""
+        rows = []
+        for report_id in self.report_ids():
+            graph = self.iris.report(report_id)
+            triples = sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+            info = {"id": report_id, "iri": graph.value, "triples": triples}
+            for solution in self.store.query(
+                    f"SELECT ?title ?source ?isReport (COUNT(?p) AS ?passages) WHERE {{ GRAPH {graph} {{"
+                    " ?r schema:name ?title ; igf:isWorkshopReport ?isReport ."
+                    " OPTIONAL { ?r igf:sourceFile ?source } OPTIONAL { ?p nif:referenceContext ?r } } }"
+                    " GROUP BY ?title ?source ?isReport", prefixes=PREFIXES):
+                info.update(title=_value(solution["title"]), source=_value(solution["source"]),
+                            workshop_report=_value(solution["isReport"]) == "true",
+                            passages=int(solution["passages"].value))
+            rows.append(info)
+        return rows
+
+    def triple_count(self) -> int:
+        return len(self.store)
+
+    def quads(self, report_id: str | None = None) -> list[ox.Quad]:
+        graph = None
+        if report_id is not None:
+            graph = self.iris.report(report_id)
+            if not self.store.contains_named_graph(graph):
+                raise UnknownReport(_unknown_message(report_id, self.report_ids()))
+        return list(self.store.quads_for_pattern(None, None, None, graph))
+
+    def export(self, fmt: RdfFormat, report_id: str | None = None) -> bytes:
+        return serialize_quads(self.quads(report_id), fmt)
+
+    def _report_source(self, graph: ox.NamedNode) -> str | None:
+        for quad in self.store.quads_for_pattern(graph, ox.NamedNode(IGF + "sourceFile"), None, graph):
+            return quad.object.value
+        if self.store.contains_named_graph(graph):
+            return ""
+        return None
+
+
+def report_id_for(path: Path) -> str:
+    """A report's id is its file name without extension, made IRI-safe."""
+    return slug(path.stem)
+
+
+def _value(term) -> str | None:
+    return None if term is None else term.value
+
+
+def _unknown_message(report_id: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(report_id, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else \
+        (f"; known reports: {', '.join(known[:10])}" if known else "; the knowledge base is empty")
+    return f"no report {report_id!r} in the knowledge base{hint}"

@@ -1,0 +1,238 @@
+"""The one place that turns ingest records into RDF quads.
+
+Every fact read from the text is written as a triple and, once, as an
+``rdf:Statement`` that points at the passage it came from
+(``prov:wasDerivedFrom``) with a confidence. Structural triples (types,
+passage offsets) carry no statement.
+"""
+from __future__ import annotations
+
+import bisect
+
+import pyoxigraph as ox
+
+from igfkg.ingest.meetings import meeting_place
+from igfkg.ingest.organisations import gazetteer
+from igfkg.ingest.records import Organisation, Person, ReportRecord, Span
+from igfkg.ingest.sections import SECTION_NAMES
+from igfkg.ontology import DCTERMS, FOAF, IGF, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+
+from .iris import Iris
+
+
+def N(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+A = N(RDF + "type")
+FIGURE_PROPERTIES = {
+    "female": "femaleParticipants", "male": "maleParticipants", "young": "youngParticipants",
+    "developing": "developingCountryParticipants", "developed": "developedCountryParticipants",
+    "ldc": "ldcParticipants", "total": "totalParticipants",
+}
+ROLE_PROPERTIES = {
+    "organizer": SCHEMA + "organizer", "moderator": IGF + "moderator",
+    "remote_moderator": IGF + "remoteModerator", "panellist": IGF + "panellist",
+    "reporter": IGF + "reporter",
+}
+
+
+def typed(value, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=N(XSD + datatype))
+
+
+class _Writer:
+    """Collects the quads of one report graph."""
+
+    def __init__(self, record: ReportRecord, iris: Iris):
+        self.record = record
+        self.iris = iris
+        self.graph = iris.report(record.report_id)
+        self.quads: list[ox.Quad] = []
+        self._seen: set[ox.Quad] = set()
+        self._starts = [p.start for p in record.passages]
+
+    def add(self, s, p, o) -> None:
+        quad = ox.Quad(s, p, o, self.graph)
+        if quad not in self._seen:
+            self._seen.add(quad)
+            self.quads.append(quad)
+
+    def passage_at(self, offset: int) -> ox.NamedNode | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return None
+        passage = self.record.passages[i]
+        if not passage.start <= offset < max(passage.end, passage.start + 1):
+            return None
+        return self.iris.passage(self.record.report_id, passage.start, passage.end)
+
+    def fact(self, s, p, o, source: Span | None, confidence: float = 1.0) -> None:
+        """A triple read from the text, with its provenance statement."""
+        self.add(s, p, o)
+        passage = self.passage_at(source.start) if source else None
+        if passage is None:
+            return
+        statement = self.iris.fact(self.record.report_id, (s, p, o))
+        self.add(statement, A, N(RDF + "Statement"))
+        self.add(statement, N(RDF + "subject"), s)
+        self.add(statement, N(RDF + "predicate"), p)
+        self.add(statement, N(RDF + "object"), o)
+        self.add(statement, N(PROV + "wasDerivedFrom"), passage)
+        self.add(statement, N(IGF + "confidence"), typed(f"{confidence:.2f}", "decimal"))
+
+
+def report_quads(record: ReportRecord, iris: Iris) -> list[ox.Quad]:
+    """All quads of one report's named graph."""
+    w = _Writer(record, iris)
+    report = w.graph
+    _write_report(w, report)
+    _write_passages(w, report)
+    if record.is_report:
+        _write_workshop(w, report)
+    return w.quads
+
+
+def _write_report(w: _Writer, report) -> None:
+    r = w.record
+    w.add(report, A, N(IGF + "Report"))
+    w.add(report, A, N(NIF + "Context"))
+    w.add(report, N(IGF + "reportId"), ox.Literal(r.report_id))
+    w.add(report, N(NIF + "isString"), ox.Literal(r.text))
+    w.add(report, N(IGF + "isWorkshopReport"), typed("true" if r.is_report else "false", "boolean"))
+    w.add(report, N(SCHEMA + "name"), ox.Literal(r.title.value if r.title else r.source_name or r.report_id))
+    if r.source_name:
+        w.add(report, N(IGF + "sourceFile"), ox.Literal(r.source_name))
+    w.add(report, N(IGF + "encoding"), ox.Literal(r.encoding))
+    for warning in r.warnings:
+        w.add(report, N(IGF + "ingestWarning"), ox.Literal(warning))
+
+
+def _write_passages(w: _Writer, report) -> None:
+    section_label = {}
+    for s in w.record.sections:
+        section_label.setdefault(s.key, s.label)
+    for p in w.record.passages:
+        node = w.iris.passage(w.record.report_id, p.start, p.end)
+        w.add(node, A, N(IGF + "Passage"))
+        w.add(node, A, N(NIF + "String"))
+        w.add(node, N(NIF + "referenceContext"), report)
+        w.add(node, N(NIF + "beginIndex"), typed(p.start, "nonNegativeInteger"))
+        w.add(node, N(NIF + "endIndex"), typed(p.end, "nonNegativeInteger"))
+        w.add(node, N(NIF + "anchorOf"), ox.Literal(p.text))
+        w.add(node, N(DCTERMS + "language"), ox.Literal(p.lang))
+        w.add(node, N(IGF + "section"), ox.Literal(p.section))
+        label = section_label.get(p.section) or SECTION_NAMES.get(p.section, p.section)
+        w.add(node, N(IGF + "sectionLabel"), ox.Literal(label))
+
+
+def _write_workshop(w: _Writer, report) -> None:
+    r = w.record
+    year = int(r.meeting_year.value) if r.meeting_year else None
+    number = int(r.number.value) if r.number else None
+    ws = w.iris.workshop(year, number, r.report_id)
+    w.add(ws, A, N(IGF + "Workshop"))
+    w.add(ws, A, N(SCHEMA + "Event"))
+    w.add(ws, N(SCHEMA + "subjectOf"), report)
+    w.add(report, N(SCHEMA + "about"), ws)
+    if r.title:
+        w.fact(ws, N(SCHEMA + "name"), ox.Literal(r.title.value), r.title)
+        w.add(ws, N(RDFS + "label"), ox.Literal(r.title.value))
+    if r.number:
+        w.fact(ws, N(IGF + "workshopNumber"), typed(number, "integer"), r.number)
+    if r.date:
+        w.fact(ws, N(SCHEMA + "startDate"), typed(r.date[0].isoformat(), "date"), r.date[1])
+    if year:
+        _write_meeting(w, ws, year)
+    for key, prop in (("theme", "theme"), ("format", "format"), ("women_estimate", "womenEstimate"),
+                      ("gender_discussion", "genderDiscussion"), ("gender_notes", "genderNotes")):
+        span = getattr(r, key)
+        if span:
+            w.fact(ws, N(IGF + prop), ox.Literal(span.value), span)
+    if r.gender_discussed is not None:
+        w.fact(ws, N(IGF + "genderDiscussed"), typed(str(r.gender_discussed).lower(), "boolean"),
+               r.gender_discussion)
+    if r.previous_workshops:
+        answer, span = r.previous_workshops
+        w.fact(ws, N(IGF + "organisedBefore"), typed(str(answer).lower(), "boolean"), span)
+    for figure in r.figures:
+        w.fact(ws, N(IGF + FIGURE_PROPERTIES[figure.category]), typed(figure.value, "integer"),
+               figure.source)
+    stats_span = r.figures[0].source if r.figures else None
+    for note in r.quality_notes:
+        w.fact(ws, N(IGF + "dataQualityNote"), ox.Literal(note), stats_span)
+    for role in r.roles:
+        prop = N(ROLE_PROPERTIES[role.role])
+        if role.person:
+            person = _write_person(w, role.person)
+            w.fact(ws, prop, person, role.person.source)
+            if role.affiliation:
+                _write_affiliation(w, role.person, person, role.affiliation)
+            if role.stakeholder_group:
+                w.fact(person, N(IGF + "stakeholderGroup"), ox.Literal(role.stakeholder_group.value),
+                       role.stakeholder_group)
+        elif role.organisation:
+            org = _write_organisation(w, role.organisation)
+            w.fact(ws, prop, org, role.organisation.name)
+
+
+def _write_meeting(w: _Writer, ws, year: int) -> None:
+    r = w.record
+    meeting = w.iris.meeting(year)
+    w.add(meeting, A, N(IGF + "Meeting"))
+    w.add(meeting, A, N(SCHEMA + "Event"))
+    w.add(meeting, N(SCHEMA + "name"), ox.Literal(f"Internet Governance Forum {year}"))
+    w.add(meeting, N(RDFS + "label"), ox.Literal(f"IGF {year}"))
+    w.add(meeting, N(IGF + "year"), typed(year, "gYear"))
+    w.fact(ws, N(SCHEMA + "superEvent"), meeting, r.meeting_year)
+    known = meeting_place(year)
+    city = r.city.value if r.city else known[0] if known else None
+    country = r.country.value if r.country else known[1] if known else None
+    if city:
+        city_node = w.iris.place(city)
+        w.add(city_node, A, N(SCHEMA + "Place"))
+        w.add(city_node, N(SCHEMA + "name"), ox.Literal(city))
+        w.fact(meeting, N(SCHEMA + "location"), city_node, r.city)
+        w.fact(ws, N(SCHEMA + "location"), city_node, r.city)
+        if country:
+            country_node = w.iris.place(country)
+            w.add(country_node, A, N(SCHEMA + "Country"))
+            w.add(country_node, A, N(SCHEMA + "Place"))
+            w.add(country_node, N(SCHEMA + "name"), ox.Literal(country))
+            w.fact(city_node, N(SCHEMA + "containedInPlace"), country_node, r.country)
+
+
+def _write_person(w: _Writer, person: Person) -> ox.NamedNode:
+    node = w.iris.person(person.key)
+    w.add(node, A, N(SCHEMA + "Person"))
+    w.add(node, A, N(FOAF + "Person"))
+    w.fact(node, N(SCHEMA + "name"), ox.Literal(person.name), person.source)
+    w.add(node, N(RDFS + "label"), ox.Literal(person.name))
+    if person.source.value.strip() != person.name:
+        w.fact(node, N(SKOS + "altLabel"), ox.Literal(person.source.value.strip()), person.source)
+    return node
+
+
+def _write_organisation(w: _Writer, org: Organisation) -> ox.NamedNode:
+    node = w.iris.organisation(org.key)
+    known = gazetteer().lookup(org.name.value)
+    name = known.name if known else org.name.value
+    w.add(node, A, N(SCHEMA + "Organization"))
+    w.add(node, A, N(ORG + "Organization"))
+    w.add(node, N(SCHEMA + "name"), ox.Literal(name))
+    w.add(node, N(RDFS + "label"), ox.Literal(name))
+    if org.name.value != name:
+        w.fact(node, N(SKOS + "altLabel"), ox.Literal(org.name.value), org.name)
+    return node
+
+
+def _write_affiliation(w: _Writer, person: Person, person_node, org: Organisation) -> None:
+    org_node = _write_organisation(w, org)
+    w.fact(person_node, N(SCHEMA + "affiliation"), org_node, org.name)
+    membership = w.iris.membership(w.record.report_id, person.key, org.key)
+    w.add(membership, A, N(ORG + "Membership"))
+    w.add(membership, N(ORG + "member"), person_node)
+    w.add(membership, N(ORG + "organization"), org_node)
+    passage = w.passage_at(org.name.start)
+    if passage is not None:
+        w.add(membership, N(PROV + "wasDerivedFrom"), passage)

@@ -1,0 +1,121 @@
+"""Role fields ("Moderator", "Reported by", "Organizer Entity", ...) into
+people and organisations, with offsets into the report text."""
+from __future__ import annotations
+
+import re
+
+from .names import (is_placeholder, looks_like_person, normalise_person_name, person_key,
+                    split_item)
+from .organisations import gazetteer, is_stakeholder_group, organisation_key
+from .records import Organisation, Person, RoleAssignment, Span
+from .text import strip_span
+
+# Separators between list items. Commas are handled apart: in person lists
+# they also separate a name from its organisation.
+_ITEM_SEPARATORS = re.compile(r"\s*(?:\n|;|•|\s&\s|&|\s+and\s+|\s+et\s+|\s+y\s+|\s+e\s+)\s*", re.I)
+
+
+def split_list(text: str, start: int, end: int, split_commas: bool) -> list[tuple[int, int]]:
+    """Item spans in text[start:end], never splitting inside a known
+    organisation name such as "McDermott Will & Emery"."""
+    protected = _protected_ranges(text, start, end)
+    items, pos = [], start
+    for match in _ITEM_SEPARATORS.finditer(text, start, end):
+        if any(a < match.start() < b for a, b in protected):
+            continue
+        items.append((pos, match.start()))
+        pos = match.end()
+    items.append((pos, end))
+    out = []
+    for a, b in items:
+        a, b = strip_span(text, a, b)
+        if b <= a:
+            continue
+        out.extend(_split_commas(text, a, b, protected) if split_commas else [(a, b)])
+    return out
+
+
+def _split_commas(text, start, end, protected):
+    parts, pos = [], start
+    for match in re.finditer(r"\s*,\s*", text[start:end]):
+        cut = start + match.start()
+        if not any(a < cut < b for a, b in protected):
+            parts.append((pos, cut))
+            pos = start + match.end()
+    parts.append((pos, end))
+    return [strip_span(text, a, b) for a, b in parts if text[a:b].strip()]
+
+
+def _protected_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    ranges = []
+    lowered = text[start:end].lower()
+    for name in gazetteer().names_with_separators():
+        pos = lowered.find(name.lower())
+        while pos >= 0:
+            ranges.append((start + pos, start + pos + len(name)))
+            pos = lowered.find(name.lower(), pos + 1)
+    return ranges
+
+
+def organisations_in(text: str, start: int, end: int) -> list[Organisation]:
+    """Every organisation named in a list field such as "APC & ISOC"."""
+    found = []
+    for a, b in split_list(text, start, end, split_commas=True):
+        value = text[a:b]
+        if is_placeholder(value) or is_stakeholder_group(value):
+            continue
+        found.append(make_organisation(text, a, b))
+    return _unique(found, key=lambda o: o.key)
+
+
+def roles_in(text: str, start: int, end: int, role: str) -> list[RoleAssignment]:
+    """People (with affiliations) or organisations named in a role field."""
+    assignments = []
+    for a, b in _person_items(text, start, end):
+        parts = split_item(text, a, b)
+        person = make_person(text, *parts.person) if parts.person else None
+        org = make_organisation(text, *parts.organisation) if parts.organisation else None
+        group = Span(text[slice(*parts.stakeholder_group)].strip(), *parts.stakeholder_group) \
+            if parts.stakeholder_group else None
+        if person:
+            assignments.append(RoleAssignment(role, person=person, affiliation=org,
+                                              stakeholder_group=group))
+        elif org:
+            assignments.append(RoleAssignment(role, organisation=org, stakeholder_group=group))
+    return _unique(assignments, key=lambda r: (r.person or r.organisation).key)
+
+
+def _person_items(text, start, end):
+    """Split a person list; a comma splits only when both sides are names."""
+    items = []
+    for a, b in split_list(text, start, end, split_commas=False):
+        pieces = _split_commas(text, a, b, [])
+        if len(pieces) > 1 and all(looks_like_person(text[x:y]) for x, y in pieces):
+            items.extend(pieces)
+        else:
+            items.append((a, b))
+    return items
+
+
+def make_person(text: str, start: int, end: int) -> Person:
+    start, end = strip_span(text, start, end)
+    raw = text[start:end]
+    name = normalise_person_name(raw, text)
+    return Person(name=name, source=Span(raw, start, end), key=person_key(name))
+
+
+def make_organisation(text: str, start: int, end: int) -> Organisation:
+    start, end = strip_span(text, start, end)
+    raw = text[start:end].strip(" .")
+    key, _display = organisation_key(raw)
+    return Organisation(name=Span(raw, start, start + len(raw)), key=key)
+
+
+def _unique(items, key):
+    seen, out = set(), []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out

@@ -1,0 +1,105 @@
+"""Plain records that ingest produces from report text.
+
+Every value extracted from the text keeps the character span it came from,
+so the graph builder can point each fact at the passage that contains it.
+Nothing here knows about RDF.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Span:
+    """A value and where it sits in the report text (``text[start:end]``)."""
+
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One labelled part of a report; ``start``/``end`` delimit its content."""
+
+    key: str  # canonical name, e.g. "summary"
+    label: str  # the heading as written, e.g. "Brief substantive summary ..."
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A few sentences inside one section, with offsets and language."""
+
+    index: int
+    section: str
+    start: int
+    end: int
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: Span
+    key: str  # normalised name used for the IRI
+    acronym: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str  # given name(s) first, as shown to people
+    source: Span  # the name as written in the text
+    key: str  # normalised name used for the IRI
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    """Someone (a person or an organisation) holding a session role."""
+
+    role: str  # organizer, moderator, remote_moderator, panellist, reporter
+    person: Person | None = None
+    organisation: Organisation | None = None
+    affiliation: Organisation | None = None  # the person's organisation, if given
+    stakeholder_group: Span | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A participation figure such as ``female = 38``."""
+
+    category: str  # female, male, young, developing, developed, ldc, total
+    value: int
+    source: Span
+
+
+@dataclass
+class ReportRecord:
+    """Everything ingest read from one report file."""
+
+    report_id: str
+    text: str
+    source_name: str
+    encoding: str
+    is_report: bool
+    sections: list[Section] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    title: Span | None = None
+    number: Span | None = None  # workshop number, digits only
+    date: tuple[date, Span] | None = None
+    meeting_year: Span | None = None
+    city: Span | None = None
+    country: Span | None = None
+    theme: Span | None = None
+    format: Span | None = None
+    roles: list[RoleAssignment] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    women_estimate: Span | None = None
+    gender_discussion: Span | None = None
+    gender_discussed: bool | None = None
+    gender_notes: Span | None = None
+    previous_workshops: tuple[bool, Span] | None = None
+    quality_notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

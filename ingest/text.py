@@ -1,0 +1,28 @@
+"""Small text helpers shared by the ingest stages."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, whitespace collapsed: for matching only."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.replace("\u00a0", " ")).strip().lower()
+
+
+def slug(text: str) -> str:
+    """A stable IRI segment: folded, with runs of other characters as '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "unnamed"
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) so it neither begins nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

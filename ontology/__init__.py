@@ -1,0 +1,50 @@
+"""The igfkg vocabulary: namespaces (declared once, here) and the Turtle files.
+
+``vocabulary.ttl`` classes and properties, ``principles.ttl`` the SKOS scheme
+of multistakeholder principles,
+``organisations.ttl`` the gazetteer, ``shapes.ttl`` SHACL shapes for a report
+graph and ``context.jsonld`` the JSON-LD context used for exports.
+Files that describe data (gazetteer) use relative IRIs resolved against the
+knowledge base's base IRI.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent
+
+IGF = "https://w3id.org/igfkg/ns#"
+SCHEMA = "http://schema.org/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+ORG = "http://www.w3.org/ns/org#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SH = "http://www.w3.org/ns/shacl#"
+
+PREFIXES = {
+    "igf": IGF, "schema": SCHEMA, "foaf": FOAF, "org": ORG, "skos": SKOS, "prov": PROV,
+    "dcterms": DCTERMS, "nif": NIF, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL,
+}
+
+#: Files loaded into the knowledge base's ontology graph.
+GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl")
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every namespace above, for queries people write."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+
+
+@lru_cache(maxsize=1)
+def jsonld_context() -> dict:
+    return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
