@@ -1,10 +1,16 @@
 """The knowledge base: the one owner of the on-disk graph store.
 
 Nothing else writes the store. Each report lives in its own named graph
-(named by the report's IRI); the ontology lives in its own graph. Replacing
-a report is one SPARQL update (drop the graph, insert the new one), which
-Oxigraph applies in a single transaction: readers see the old report or
-the new one, never a mix, and a failure leaves the old one.
+(named by the report's IRI); the ontology lives in its own graph. The
+default graph is kept as the merge of all named graphs, so a plain query
+sees every report once (set semantics, no duplicates), while GRAPH queries
+still tell which report said what.
+
+Replacing a report is one SPARQL update: remove from the default graph the
+triples no other graph supports, drop the report's graph, insert the new
+one into both. Oxigraph applies an update in a single transaction: readers
+see the old report or the new one, never a mix, and a failure leaves the
+old one.
 """
 from __future__ import annotations
 
@@ -111,12 +117,12 @@ class KnowledgeBase:
         if not self.store.contains_named_graph(graph):
             raise UnknownReport(_unknown_message(report_id, self.report_ids()))
         count = sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
-        self.store.update(f"DROP GRAPH {graph}")
+        self.store.update(_drop_graph(graph))
         return count
 
     def _replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        self.store.update(f"{_drop_graph(graph)} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")
 
     def _install_ontology(self) -> None:
         """Load ontology/*.ttl into the ontology graph when they changed."""
@@ -138,9 +144,8 @@ class KnowledgeBase:
     # -- reading -----------------------------------------------------------
 
     def query(self, sparql: str, **options):
-        """Run a SPARQL query; the default graph is the union of all graphs.
+        """Run a SPARQL query; the default graph is the merge of all graphs.
         The namespaces in ontology.PREFIXES may be used without PREFIX lines."""
-        options.setdefault("use_default_graph_as_union", True)
         return self.store.query(sparql, prefixes=PREFIXES, base_iri=self.iris.base, **options)
 
     def report_ids(self) -> list[str]:
@@ -170,14 +175,18 @@ class KnowledgeBase:
         return rows
 
     def triple_count(self) -> int:
-        return len(self.store)
+        """Triples in the merged (default) graph."""
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def quads(self, report_id: str | None = None) -> list[ox.Quad]:
-        graph = None
-        if report_id is not None:
-            graph = self.iris.report(report_id)
-            if not self.store.contains_named_graph(graph):
-                raise UnknownReport(_unknown_message(report_id, self.report_ids()))
+        """The named graphs' quads (all, or one report's). The default graph
+        is left out: it is their merge."""
+        if report_id is None:
+            return [q for q in self.store.quads_for_pattern(None, None, None, None)
+                    if not isinstance(q.graph_name, ox.DefaultGraph)]
+        graph = self.iris.report(report_id)
+        if not self.store.contains_named_graph(graph):
+            raise UnknownReport(_unknown_message(report_id, self.report_ids()))
         return list(self.store.quads_for_pattern(None, None, None, graph))
 
     def export(self, fmt: RdfFormat, report_id: str | None = None) -> bytes:
@@ -189,6 +198,13 @@ class KnowledgeBase:
         if self.store.contains_named_graph(graph):
             return ""
         return None
+
+
+def _drop_graph(graph: ox.NamedNode) -> str:
+    """Drop a named graph and the default-graph triples only it supported."""
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
+            f"DROP SILENT GRAPH {graph}")
 
 
 def report_id_for(path: Path) -> str:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 
-from .names import (is_placeholder, looks_like_person, normalise_person_name, person_key,
-                    split_item)
+from .names import is_placeholder, normalise_person_name, person_key, split_item
 from .organisations import gazetteer, is_stakeholder_group, organisation_key
 from .records import Organisation, Person, RoleAssignment, Span
 from .text import strip_span
 
 # Separators between list items. Commas are handled apart: in person lists
-# they also separate a name from its organisation.
-_ITEM_SEPARATORS = re.compile(r"\s*(?:\n|;|•|\s&\s|&|\s+and\s+|\s+et\s+|\s+y\s+|\s+e\s+)\s*", re.I)
+# they also separate a name from its organisation. Conjunctions ("and", "et",
+# "y", "e") separate items only where the next item starts with a capital.
+_ITEM_SEPARATORS = re.compile(r"\s*(?:\n|;|•|&)\s*|\s+(?:and|et|y|e)\s+(?=[A-ZÀ-ÖØ-Þ])")
+# "Ministry of Science and Technology": a conjunction after "of"/"de" is
+# part of an organisation's name.
+_OF_PHRASE = re.compile(r"\b(?:of|for|de|del|des|du|pour|para|da|do|on)\b", re.I)
 
 
-def split_list(text: str, start: int, end: int, split_commas: bool) -> list[tuple[int, int]]:
+def split_list(text: str, start: int, end: int, split_commas: bool,
+               organisations: bool = False) -> list[tuple[int, int]]:
     """Item spans in text[start:end], never splitting inside a known
     organisation name such as "McDermott Will & Emery"."""
     protected = _protected_ranges(text, start, end)
@@ -23,6 +27,11 @@ def split_list(text: str, start: int, end: int, split_commas: bool) -> list[tupl
     for match in _ITEM_SEPARATORS.finditer(text, start, end):
         if any(a < match.start() < b for a, b in protected):
             continue
+        conjunction = match.group(0).strip() not in ("", ";", "•", "&")
+        if conjunction and organisations:
+            name_start = max(pos, text.rfind(",", pos, match.start()) + 1)
+            if _OF_PHRASE.search(text, name_start, match.start()):
+                continue
         items.append((pos, match.start()))
         pos = match.end()
     items.append((pos, end))
@@ -60,7 +69,7 @@ def _protected_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def organisations_in(text: str, start: int, end: int) -> list[Organisation]:
     """Every organisation named in a list field such as "APC & ISOC"."""
     found = []
-    for a, b in split_list(text, start, end, split_commas=True):
+    for a, b in split_list(text, start, end, split_commas=True, organisations=True):
         value = text[a:b]
         if is_placeholder(value) or is_stakeholder_group(value):
             continue
@@ -72,8 +81,11 @@ def roles_in(text: str, start: int, end: int, role: str) -> list[RoleAssignment]
     """People (with affiliations) or organisations named in a role field."""
     assignments = []
     for a, b in _person_items(text, start, end):
+        if is_placeholder(text[a:b]):
+            continue
         parts = split_item(text, a, b)
-        person = make_person(text, *parts.person) if parts.person else None
+        person = make_person(text, *parts.person, surname_first_likely=role == "organizer") \
+            if parts.person else None
         org = make_organisation(text, *parts.organisation) if parts.organisation else None
         group = Span(text[slice(*parts.stakeholder_group)].strip(), *parts.stakeholder_group) \
             if parts.stakeholder_group else None
@@ -86,21 +98,27 @@ def roles_in(text: str, start: int, end: int, role: str) -> list[RoleAssignment]
 
 
 def _person_items(text, start, end):
-    """Split a person list; a comma splits only when both sides are names."""
+    """Split a person list; a comma splits only when every side is a full
+    name (two words or more), not "Name, Organisation"."""
     items = []
     for a, b in split_list(text, start, end, split_commas=False):
         pieces = _split_commas(text, a, b, [])
-        if len(pieces) > 1 and all(looks_like_person(text[x:y]) for x, y in pieces):
+        if len(pieces) > 1 and all(_names_someone(text, x, y) for x, y in pieces):
             items.extend(pieces)
         else:
             items.append((a, b))
     return items
 
 
-def make_person(text: str, start: int, end: int) -> Person:
+def _names_someone(text: str, start: int, end: int) -> bool:
+    person = split_item(text, start, end).person
+    return person is not None and len(text[person[0]:person[1]].split()) > 1
+
+
+def make_person(text: str, start: int, end: int, surname_first_likely: bool = False) -> Person:
     start, end = strip_span(text, start, end)
     raw = text[start:end]
-    name = normalise_person_name(raw, text)
+    name = normalise_person_name(raw, text, surname_first_likely)
     return Person(name=name, source=Span(raw, start, end), key=person_key(name))
 
 

@@ -49,23 +49,25 @@ def looks_like_person(text: str) -> bool:
         return False
     if any(not _NAME_TOKEN.match(t) for t in tokens):
         return False
-    if looks_like_organisation(text):
+    if looks_like_organisation(text) or _looks_like_job_title(text):
         return False
     words = [t for t in tokens if fold(t) not in _PARTICLES]
-    return bool(words) and all(w[0].isupper() or w.islower() for w in words) and \
-        (len(words) > 1 or words[0][0].isupper())
+    if not words:
+        return False
+    return all(w[0].isupper() for w in words) or all(w.islower() for w in tokens)
 
 
-def normalise_person_name(raw: str, context: str = "") -> str:
+def normalise_person_name(raw: str, context: str = "", surname_first_likely: bool = False) -> str:
     """Given names first, capitalised, honorifics dropped.
 
-    ``context`` is the whole report text: a reversed form found there
-    ("Constance Weise" for "Weise Constance") settles the order.
+    ``context`` is the whole report text: the order used elsewhere in it
+    settles "Weise Constance" against "Constance Weise". When both orders
+    are as common, ``surname_first_likely`` (organiser fields of IGF forms
+    list surnames first) decides; a list of common given names is the last
+    resort.
     """
-    name = strip_honorifics(raw)
-    tokens = name.split()
-    deduped = [t for i, t in enumerate(tokens) if i == 0 or fold(t) != fold(tokens[i - 1])]
-    tokens = deduped
+    tokens = strip_honorifics(raw).split()
+    tokens = [t for i, t in enumerate(tokens) if i == 0 or fold(t) != fold(tokens[i - 1])]
     if not tokens:
         return ""
     if all(t.islower() for t in tokens) or (len(tokens) > 1 and all(_is_caps(t) for t in tokens)):
@@ -75,20 +77,30 @@ def normalise_person_name(raw: str, context: str = "") -> str:
         # "Ingrid BRUDVIG" / "BRUDVIG Ingrid": the capitalised word is the surname.
         rest = [t for t in tokens if not _is_caps(t)]
         return " ".join(rest + [_capitalise(t) for t in caps])
-    if len(tokens) >= 2:
-        swapped = " ".join(tokens[-1:] + tokens[:-1])
-        original = " ".join(tokens)
-        folded_context = fold(context)
-        seen_swapped = folded_context.count(fold(swapped))
-        seen_original = folded_context.count(fold(original))
-        if seen_swapped > seen_original:
-            return swapped
-        if 0 < seen_swapped < seen_original:
-            return original
-        given = _given_names()
-        if fold(tokens[-1]) in given and fold(tokens[0]) not in given:
-            return swapped
-    return " ".join(tokens)
+    original = " ".join(tokens)
+    if len(tokens) < 2:
+        return original
+    swapped = " ".join(tokens[-1:] + tokens[:-1])
+    seen_original, seen_swapped = _count(original, context), _count(swapped, context)
+    if seen_swapped > seen_original or (seen_swapped and seen_swapped == seen_original and surname_first_likely):
+        return swapped
+    if seen_swapped:
+        return original
+    given = _given_names()
+    if fold(tokens[-1]) in given and fold(tokens[0]) not in given:
+        return swapped
+    return original
+
+
+def _count(name: str, context: str) -> int:
+    if not context:
+        return 0
+    return len(re.findall(r"(?<!\w)" + re.escape(fold(name)) + r"(?!\w)", _folded(context)))
+
+
+@lru_cache(maxsize=8)
+def _folded(context: str) -> str:
+    return fold(context)
 
 
 def person_key(name: str) -> str:

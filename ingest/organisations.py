@@ -12,7 +12,7 @@ from igfkg.ontology import ONTOLOGY_DIR, SKOS
 
 from .text import fold, slug
 
-_RELATIVE_BASE = "urn:igfkg:relative:"
+_RELATIVE_BASE = "http://relative.invalid/"
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ Pure: text in, record out. Nothing here touches the store.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .dates import find_date
 from .fields import organisations_in, roles_in
 from .language import reliable_language
 from .meetings import meeting_place
 from .passages import cut_passages
-from .records import ReportRecord, Section, Span
+from .records import Organisation, ReportRecord, RoleAssignment, Section, Span
 from .sections import split_sections
 from .statistics import parse_figures, quality_notes
 from .text import fold, strip_span
@@ -21,9 +22,12 @@ _WORKSHOP_NUMBER = re.compile(
 _MEETING_YEAR = re.compile(
     r"\b(?:internet governance forum|igf|fgi|forum sur la gouvernance de l'internet|"
     r"foro de gobernanza de internet)\s*[-–]?\s*((?:19|20)\d{2})\b", re.I)
+_TITLE_PREFIX = re.compile(_WORKSHOP_NUMBER.pattern + r"\s*[:.\-–—]\s*", re.I)
 _IGF_MENTION = re.compile(r"\b(?:internet governance forum|IGF)\b", re.I)
-_PLACE = re.compile(r"\b(?:in|à|en)[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*,[ \t]*"
+_PLACE = re.compile(r"(?:\b(?:in|à|en)|(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–])[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*,[ \t]*"
                     r"([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2})")
+_CITY_ONLY = re.compile(r"(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–][ \t]*([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*$",
+                        re.M)
 _NO = re.compile(r"^(?:no|non|none|not at all|n\s*/\s*a|it was not (?:discussed|mentioned)|"
                  r"not discussed|pas du tout|nada|ninguna)\b", re.I)
 _YES = re.compile(r"^(?:yes|oui|si|sí)\b", re.I)
@@ -77,10 +81,12 @@ def _read_header(record: ReportRecord, header: Section | None) -> None:
         record.date = (value, Span(text[start + a:start + b], start + a, start + b))
         if record.meeting_year is None:
             record.meeting_year = Span(str(value.year), start + a, start + b)
-    match = _PLACE.search(text, start, end)
+    match = _PLACE.search(text, start, end) if header else None
     if match:
         record.city = Span(match.group(1), match.start(1), match.end(1))
         record.country = Span(match.group(2), match.start(2), match.end(2))
+    elif header and (match := _CITY_ONLY.search(text, start, end)):
+        record.city = Span(match.group(1), match.start(1), match.end(1))
     record.title = _title(text, start, end)
 
 
@@ -99,7 +105,11 @@ def _title(text: str, start: int, end: int) -> Span | None:
             date_value = find_date(rest)
             rest = rest[:date_value[1]] + rest[date_value[2]:]
         if len(re.sub(r"[\W\d_]+|\breport\b", "", rest, flags=re.I)) >= 3:
-            return Span(value, a, b)
+            # "Taller 42: Acceso a Internet ..." -> "Acceso a Internet ..."
+            prefix = _TITLE_PREFIX.match(value)
+            if prefix and len(value) - prefix.end() >= 3:
+                a += prefix.end()
+            return Span(text[a:b], a, b)
     return None
 
 
@@ -137,12 +147,29 @@ def _read_fields(record: ReportRecord) -> None:
             if _YES.match(answer) or _NO.match(answer):
                 record.previous_workshops = (bool(_YES.match(answer)), Span(text[a:b], a, b))
     record.quality_notes = quality_notes(record.figures)
+    record.roles = _unify_people(record.roles)
     _fill_place(record)
 
 
-def _org_role(org):
-    from .records import RoleAssignment
+def _org_role(org: Organisation) -> RoleAssignment:
     return RoleAssignment("organizer", organisation=org)
+
+
+def _unify_people(roles: list[RoleAssignment]) -> list[RoleAssignment]:
+    """One display name per person: "Anne-Rachel Inne" and "Anne-Rachel Inné"
+    share a key; keep the form with accents."""
+    best: dict[str, str] = {}
+    for role in roles:
+        if role.person:
+            current = best.get(role.person.key)
+            if current is None or _accents(role.person.name) > _accents(current):
+                best[role.person.key] = role.person.name
+    return [replace(r, person=replace(r.person, name=best[r.person.key])) if r.person else r
+            for r in roles]
+
+
+def _accents(name: str) -> int:
+    return sum(1 for ch in name if ord(ch) > 127)
 
 
 def _fill_place(record: ReportRecord) -> None:

@@ -1,0 +1,29 @@
+# Two commands: `make demo` sets everything up and runs the main job on the
+# bundled sample; `make test` sets up and runs the test suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+HOME_DIR ?= data
+
+.PHONY: setup demo test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+demo: setup
+	$(BIN)/igfkg --home $(HOME_DIR) ingest samples/
+	$(BIN)/igfkg --home $(HOME_DIR) sparql examples/who-moderated.rq
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) $(HOME_DIR) test-output

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from igfkg.config import load_config
+from igfkg.kb import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "igf2013-workshop-41.txt"
+REPORTS = ROOT / "tests" / "data" / "reports"
+SAMPLE_ID = "igf2013-workshop-41"
+
+
+def rows(kb: KnowledgeBase, query: str) -> list[dict]:
+    """SELECT results as dicts of plain values (IRIs and lexical forms)."""
+    result = kb.query(query)
+    names = [v.value for v in result.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
+
+
+def snapshot(kb: KnowledgeBase) -> set[str]:
+    return {str(q) for q in kb.quads()}
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "kb"
+
+
+@pytest.fixture
+def kb(home):
+    with KnowledgeBase(load_config(home)) as knowledge_base:
+        yield knowledge_base
+
+
+@pytest.fixture(scope="session")
+def sample_kb(tmp_path_factory):
+    """The sample and the team's other reports, ingested once for read-only tests."""
+    with KnowledgeBase(load_config(tmp_path_factory.mktemp("sample") / "kb")) as knowledge_base:
+        knowledge_base.ingest_file(SAMPLE)
+        for path in sorted(REPORTS.glob("*.txt")):
+            knowledge_base.ingest_file(path)
+        yield knowledge_base
