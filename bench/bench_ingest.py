@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmarks_md import ROOT, update_block  # noqa: E402
 SAMPLE = ROOT / "samples" / "igf2013-workshop-41.txt"
-MARK_START = "<!-- bench_ingest:start -->"
-MARK_END = "<!-- bench_ingest:end -->"
 
 
 def run_variant(variant: str, copies: int) -> dict:
@@ -98,7 +97,6 @@ def main() -> None:
 
 def _write(path: Path, results: dict, ratio: float, copies: int) -> None:
     lines = [
-        MARK_START,
         "## Ingest throughput",
         "",
         f"Command: `python bench/bench_ingest.py --copies {copies}` "
@@ -116,15 +114,8 @@ def _write(path: Path, results: dict, ratio: float, copies: int) -> None:
                      f"{r['peak_mib']:.0f} | {r.get('triples', '')} |")
     lines += ["", f"Throughput ratio igfkg / baseline: **{ratio:.2f}** (above 1 means igfkg is faster).",
               "The on-disk store keeps each report twice (its named graph and the merged default graph) "
-              "and commits one transaction per report.", MARK_END]
-    block = "\n".join(lines)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\nFigures from `bench/`; each compares against a baseline measured in the same run.\n"
-    if MARK_START in text:
-        head, rest = text.split(MARK_START, 1)
-        text = head + block + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+              "and commits one transaction per report."]
+    update_block("bench_ingest", lines, path)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,15 @@ class Iris:
     def organisation(self, key: str) -> ox.NamedNode:
         return self._node("org", key)
 
+    def principle(self, key: str) -> ox.NamedNode:
+        return self._node("principle", key)
+
+    def example(self, report_id: str, label: str) -> ox.NamedNode:
+        return self._node("report", report_id, "example", slug(label)[:60].strip("-"))
+
+    def event(self, label: str) -> ox.NamedNode:
+        return self._node("event", slug(label)[:80].strip("-"))
+
     def place(self, name: str) -> ox.NamedNode:
         return self._node("place", slug(name))
 

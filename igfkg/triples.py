@@ -12,7 +12,7 @@ import bisect
 import pyoxigraph as ox
 
 from igfkg.ingest.meetings import meeting_place
-from igfkg.ingest.organisations import gazetteer
+from igfkg.ingest.organisations import known_organisation
 from igfkg.ingest.records import Organisation, Person, ReportRecord, Span
 from igfkg.ingest.sections import SECTION_NAMES
 from igfkg.ontology import DCTERMS, FOAF, IGF, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
@@ -33,7 +33,7 @@ FIGURE_PROPERTIES = {
 ROLE_PROPERTIES = {
     "organizer": SCHEMA + "organizer", "moderator": IGF + "moderator",
     "remote_moderator": IGF + "remoteModerator", "panellist": IGF + "panellist",
-    "reporter": IGF + "reporter",
+    "reporter": IGF + "reporter", "mentioned": None,
 }
 
 
@@ -51,6 +51,7 @@ class _Writer:
         self.quads: list[ox.Quad] = []
         self._seen: set[ox.Quad] = set()
         self._starts = [p.start for p in record.passages]
+        self._confidence: dict[ox.NamedNode, float] = {}
 
     def add(self, s, p, o) -> None:
         quad = ox.Quad(s, p, o, self.graph)
@@ -79,7 +80,13 @@ class _Writer:
         self.add(statement, N(RDF + "predicate"), p)
         self.add(statement, N(RDF + "object"), o)
         self.add(statement, N(PROV + "wasDerivedFrom"), passage)
-        self.add(statement, N(IGF + "confidence"), typed(f"{confidence:.2f}", "decimal"))
+        # A fact read in several places keeps every passage and its best confidence.
+        self._confidence[statement] = max(confidence, self._confidence.get(statement, 0.0))
+
+    def finish(self) -> list[ox.Quad]:
+        for statement, confidence in self._confidence.items():
+            self.add(statement, N(IGF + "confidence"), typed(f"{confidence:.2f}", "decimal"))
+        return self.quads
 
 
 def report_quads(record: ReportRecord, iris: Iris) -> list[ox.Quad]:
@@ -90,7 +97,7 @@ def report_quads(record: ReportRecord, iris: Iris) -> list[ox.Quad]:
     _write_passages(w, report)
     if record.is_report:
         _write_workshop(w, report)
-    return w.quads
+    return w.finish()
 
 
 def _write_report(w: _Writer, report) -> None:
@@ -162,18 +169,86 @@ def _write_workshop(w: _Writer, report) -> None:
     for note in r.quality_notes:
         w.fact(ws, N(IGF + "dataQualityNote"), ox.Literal(note), stats_span)
     for role in r.roles:
-        prop = N(ROLE_PROPERTIES[role.role])
-        if role.person:
-            person = _write_person(w, role.person)
-            w.fact(ws, prop, person, role.person.source)
-            if role.affiliation:
-                _write_affiliation(w, role.person, person, role.affiliation)
-            if role.stakeholder_group:
-                w.fact(person, N(IGF + "stakeholderGroup"), ox.Literal(role.stakeholder_group.value),
-                       role.stakeholder_group)
-        elif role.organisation:
-            org = _write_organisation(w, role.organisation)
-            w.fact(ws, prop, org, role.organisation.name)
+        _write_role(w, ws, role)
+    _write_running_text(w, ws)
+
+
+def _write_role(w: _Writer, ws, role) -> None:
+    prop = ROLE_PROPERTIES[role.role]
+    who = role.person.source if role.person else role.organisation.name
+    if role.person:
+        node = _write_person(w, role.person)
+        if role.affiliation:
+            _write_affiliation(w, role.person, node, role.affiliation, role.confidence)
+        if role.stakeholder_group:
+            w.fact(node, N(IGF + "stakeholderGroup"), ox.Literal(role.stakeholder_group.value),
+                   role.stakeholder_group)
+    else:
+        node = _write_organisation(w, role.organisation)
+    if prop:
+        w.fact(ws, N(prop), node, who, role.confidence)
+    if role.confidence < 1.0:  # read from running text: the passage names them
+        _mention(w, node, who)
+
+
+def _mention(w: _Writer, node, span: Span) -> None:
+    passage = w.passage_at(span.start)
+    if passage is not None:
+        w.add(passage, N(SCHEMA + "mentions"), node)
+
+
+def _write_running_text(w: _Writer, ws) -> None:
+    """Principles, examples, earlier events and organisations named in the text."""
+    r = w.record
+    for mention in r.principles:
+        concept = w.iris.principle(mention.concept)
+        passage = w.passage_at(mention.source.start)
+        if passage is not None:
+            w.fact(passage, N(DCTERMS + "subject"), concept, mention.source, mention.confidence)
+        w.fact(ws, N(DCTERMS + "subject"), concept, mention.source, mention.confidence)
+    for org in r.organisations_mentioned:
+        _mention(w, _write_organisation(w, org), org.name)
+    for example in r.examples:
+        _write_example(w, ws, example)
+    for event in r.events:
+        node = w.iris.event(event.label.value)
+        w.add(node, A, N(SCHEMA + "Event"))
+        w.fact(node, N(SCHEMA + "name"), ox.Literal(_tidy(event.label.value)), event.label, 0.8)
+        if event.year:
+            w.fact(node, N(IGF + "year"), typed(event.year, "gYear"), event.label, 0.8)
+            if "IGF" in event.label.value or "Internet Governance Forum" in event.label.value:
+                w.fact(node, N(SCHEMA + "superEvent"), w.iris.meeting(event.year), event.label, 0.7)
+        if event.place:
+            place = w.iris.place(event.place)
+            w.add(place, A, N(SCHEMA + "Place"))
+            w.add(place, N(SCHEMA + "name"), ox.Literal(event.place))
+            w.fact(node, N(SCHEMA + "location"), place, event.label, 0.8)
+        w.fact(ws, N(IGF + "buildsOn"), node, event.label, 0.8)
+
+
+def _write_example(w: _Writer, ws, example) -> None:
+    node = w.iris.example(w.record.report_id, example.label.value)
+    label = ox.Literal(_tidy(example.label.value))
+    c = example.confidence
+    w.add(node, A, N(IGF + "Example"))
+    w.fact(node, N(SCHEMA + "name"), label, example.label, c)
+    w.add(node, N(RDFS + "label"), label)
+    w.fact(ws, N(IGF + "example"), node, example.label, c)
+    passage = w.passage_at(example.label.start)
+    if passage is not None:
+        w.add(node, N(PROV + "wasDerivedFrom"), passage)
+    if example.presenter:
+        w.fact(node, N(IGF + "presenter"), w.iris.person(example.presenter.key), example.label, c)
+    for org in example.organisations:
+        w.fact(node, N(IGF + "involves"), _write_organisation(w, org), org.name, c)
+    for concept in example.principles:
+        w.fact(node, N(IGF + "illustrates"), w.iris.principle(concept), example.label, c)
+    for outcome in example.outcome:
+        w.fact(node, N(IGF + "outcome"), ox.Literal(_tidy(outcome.value)), outcome, c)
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _write_meeting(w: _Writer, ws, year: int) -> None:
@@ -208,14 +283,15 @@ def _write_person(w: _Writer, person: Person) -> ox.NamedNode:
     w.add(node, A, N(FOAF + "Person"))
     w.fact(node, N(SCHEMA + "name"), ox.Literal(person.name), person.source)
     w.add(node, N(RDFS + "label"), ox.Literal(person.name))
-    if person.source.value.strip() != person.name:
-        w.fact(node, N(SKOS + "altLabel"), ox.Literal(person.source.value.strip()), person.source)
+    written = person.source.value.strip()
+    if written != person.name and len(written.split()) > 1:  # another full form, not "Wolfgang"
+        w.fact(node, N(SKOS + "altLabel"), ox.Literal(written), person.source)
     return node
 
 
 def _write_organisation(w: _Writer, org: Organisation) -> ox.NamedNode:
     node = w.iris.organisation(org.key)
-    known = gazetteer().lookup(org.name.value)
+    known = known_organisation(org.name.value)
     name = known.name if known else org.name.value
     w.add(node, A, N(SCHEMA + "Organization"))
     w.add(node, A, N(ORG + "Organization"))
@@ -223,12 +299,15 @@ def _write_organisation(w: _Writer, org: Organisation) -> ox.NamedNode:
     w.add(node, N(RDFS + "label"), ox.Literal(name))
     if org.name.value != name:
         w.fact(node, N(SKOS + "altLabel"), ox.Literal(org.name.value), org.name)
+    if org.part_of:
+        w.fact(node, N(ORG + "subOrganizationOf"), w.iris.organisation(org.part_of), org.name, 0.8)
     return node
 
 
-def _write_affiliation(w: _Writer, person: Person, person_node, org: Organisation) -> None:
+def _write_affiliation(w: _Writer, person: Person, person_node, org: Organisation,
+                       confidence: float = 1.0) -> None:
     org_node = _write_organisation(w, org)
-    w.fact(person_node, N(SCHEMA + "affiliation"), org_node, org.name)
+    w.fact(person_node, N(SCHEMA + "affiliation"), org_node, org.name, confidence)
     membership = w.iris.membership(w.record.report_id, person.key, org.key)
     w.add(membership, A, N(ORG + "Membership"))
     w.add(membership, N(ORG + "member"), person_node)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .names import is_placeholder, normalise_person_name, person_key, split_item
-from .organisations import gazetteer, is_stakeholder_group, organisation_key
+from .organisations import gazetteer, is_stakeholder_group, organisation_key, parent_organisation
 from .records import Organisation, Person, RoleAssignment, Span
 from .text import strip_span
 
@@ -126,7 +126,7 @@ def make_organisation(text: str, start: int, end: int) -> Organisation:
     start, end = strip_span(text, start, end)
     raw = text[start:end].strip(" .")
     key, _display = organisation_key(raw)
-    return Organisation(name=Span(raw, start, start + len(raw)), key=key)
+    return Organisation(name=Span(raw, start, start + len(raw)), key=key, part_of=parent_organisation(raw))
 
 
 def _unique(items, key):

@@ -125,18 +125,25 @@ class ItemParts:
     stakeholder_group: tuple[int, int] | None
 
 
-_PART_SPLIT = re.compile(r"\s*(?:,|\s-\s|\s–\s|\(|\)|/|\|)\s*")
+_PART_SPLIT = re.compile(r"\s*(?:,|\s-\s|\s–\s|/|\|)\s*")
+_PARENTHESES = re.compile(r"\s*\(([^()]*)\)\s*")
 
 
 def split_item(text: str, start: int, end: int) -> ItemParts:
-    """Split "Anriette Esterhuysen, APC" or "Jane Doe (ISOC)" into person and
-    organisation spans, relative to the whole text."""
+    """Split "Anriette Esterhuysen, APC" or "Jane Doe (Ministry of X, Country)"
+    into person and organisation spans, relative to the whole text. What
+    stands in parentheses is one part."""
     parts = []
     pos = start
-    for match in _PART_SPLIT.finditer(text, start, end):
-        parts.append((pos, match.start()))
-        pos = match.end()
-    parts.append((pos, end))
+    for group in list(_PARENTHESES.finditer(text, start, end)) + [None]:
+        stop = group.start() if group else end
+        for match in _PART_SPLIT.finditer(text, pos, stop):
+            parts.append((pos, match.start()))
+            pos = match.end()
+        parts.append((pos, stop))
+        if group:
+            parts.append((group.start(1), group.end(1)))
+            pos = group.end()
     parts = [(a, b) for a, b in parts if text[a:b].strip()]
     person = organisation = group = None
     for a, b in parts:

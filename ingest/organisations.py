@@ -6,13 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyoxigraph as ox
+from igfkg.ontology import labelled_nodes
 
-from igfkg.ontology import ONTOLOGY_DIR, SKOS
-
+from .labels import LabelMatcher, is_acronym
 from .text import fold, slug
-
-_RELATIVE_BASE = "http://relative.invalid/"
 
 
 @dataclass(frozen=True)
@@ -29,9 +26,10 @@ class Gazetteer:
         self.entries = entries
         self._folded: dict[str, KnownOrganisation] = {}
         self._acronyms: dict[str, KnownOrganisation] = {}
+        self._matcher: LabelMatcher | None = None
         for entry in entries:
             for label in entry.labels:
-                if _is_acronym(label):
+                if is_acronym(label):
                     # "CGI", "ICC", "UN": match only as written, never "un" or "cgi".
                     self._acronyms.setdefault(label.replace(" ", ""), entry)
                 else:
@@ -42,6 +40,12 @@ class Gazetteer:
         hit = self._acronyms.get(name.replace(" ", ""))
         return hit or self._folded.get(_match_key(name))
 
+    def matcher(self) -> LabelMatcher:
+        """Finds every known organisation named in running text."""
+        if self._matcher is None:
+            self._matcher = LabelMatcher([(e.key, label, 1.0) for e in self.entries for label in e.labels])
+        return self._matcher
+
     def names_with_separators(self) -> list[str]:
         """Known names that contain list separators ("McDermott Will & Emery")."""
         return [label for e in self.entries for label in e.labels
@@ -50,31 +54,13 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    quads = ox.parse(path=str(ONTOLOGY_DIR / "organisations.ttl"), format=ox.RdfFormat.TURTLE,
-                     base_iri=_RELATIVE_BASE)
-    pref: dict[str, str] = {}
-    alts: dict[str, list[str]] = {}
-    for quad in quads:
-        subject = quad.subject.value
-        if not subject.startswith(_RELATIVE_BASE + "org/"):
-            continue
-        key = subject[len(_RELATIVE_BASE) + 4:]
-        if quad.predicate.value == SKOS + "prefLabel":
-            pref[key] = quad.object.value
-        elif quad.predicate.value == SKOS + "altLabel":
-            alts.setdefault(key, []).append(quad.object.value)
-    entries = [KnownOrganisation(key, pref[key], (pref[key], *alts.get(key, [])))
-               for key in sorted(pref)]
+    entries = [KnownOrganisation(key, labels[0][0], tuple(label for label, _lang, _pref in labels))
+               for key, labels in sorted(labelled_nodes("organisations.ttl", "org").items())]
     return Gazetteer(entries)
 
 
 def _match_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(name)).strip()
-
-
-def _is_acronym(label: str) -> bool:
-    compact = label.replace(" ", "").replace(".", "")
-    return 2 <= len(compact) <= 6 and compact.isupper()
 
 
 # Stakeholder groups and UN regional groups stand in for organisations on
@@ -115,9 +101,35 @@ def looks_like_organisation(text: str) -> bool:
     return 2 <= len(compact) <= 8 and compact.isupper() and compact.isalpha()
 
 
+_ACRONYM_SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]{1,30})\)\s*$")
+_LEADING_ARTICLE = re.compile(r"^(?:l['’]|la |le |les |the )", re.I)
+
+
+def known_organisation(name: str) -> KnownOrganisation | None:
+    """The gazetteer entry for a name as written in text: "l'Association pour
+    le progrès des communications (APC)" is APC."""
+    name = _LEADING_ARTICLE.sub("", name.strip())
+    match = _ACRONYM_SUFFIX.match(name)
+    candidates = [match.group("name"), match.group("acronym")] if match else [name]
+    for candidate in candidates:
+        known = gazetteer().lookup(_LEADING_ARTICLE.sub("", candidate))
+        if known:
+            return known
+    return None
+
+
 def organisation_key(name: str) -> tuple[str, str]:
     """(IRI key, display name): the gazetteer's when known, else from the name."""
-    known = gazetteer().lookup(name)
+    known = known_organisation(name)
     if known:
         return known.key, known.name
     return slug(name), name.strip()
+
+
+def parent_organisation(name: str) -> str | None:
+    """The known organisation an unknown one belongs to: "Département des
+    médias ... de l'Université de Aahus" is part of Aarhus University."""
+    if known_organisation(name):
+        return None
+    hits = gazetteer().matcher().find(name)
+    return hits[-1].key if hits else None

@@ -45,7 +45,7 @@ class Passage:
 class Organisation:
     name: Span
     key: str  # normalised name used for the IRI
-    acronym: str | None = None
+    part_of: str | None = None  # key of a known organisation it belongs to
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,12 @@ class Person:
 class RoleAssignment:
     """Someone (a person or an organisation) holding a session role."""
 
-    role: str  # organizer, moderator, remote_moderator, panellist, reporter
+    role: str  # organizer, moderator, remote_moderator, panellist, reporter, mentioned
     person: Person | None = None
     organisation: Organisation | None = None
     affiliation: Organisation | None = None  # the person's organisation, if given
     stakeholder_group: Span | None = None
+    confidence: float = 1.0  # 1.0 for labelled form fields, lower for running text
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,36 @@ class Figure:
     category: str  # female, male, young, developing, developed, ldc, total
     value: int
     source: Span
+
+
+@dataclass(frozen=True)
+class PrincipleMention:
+    """A passage of text that names a principle of the SKOS scheme."""
+
+    concept: str  # key under principle/, e.g. "transparency"
+    source: Span
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Example:
+    """A case a speaker presents, e.g. port 25 management in Brazil."""
+
+    label: Span
+    presenter: Person | None
+    organisations: tuple[Organisation, ...]
+    principles: tuple[str, ...]
+    outcome: tuple[Span, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class LinkedEvent:
+    """An earlier event the workshop builds on."""
+
+    label: Span
+    year: int | None
+    place: str | None
 
 
 @dataclass
@@ -101,5 +132,9 @@ class ReportRecord:
     gender_discussed: bool | None = None
     gender_notes: Span | None = None
     previous_workshops: tuple[bool, Span] | None = None
+    principles: list[PrincipleMention] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    events: list[LinkedEvent] = field(default_factory=list)
+    organisations_mentioned: list[Organisation] = field(default_factory=list)
     quality_notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

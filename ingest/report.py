@@ -12,6 +12,12 @@ from .fields import organisations_in, roles_in
 from .language import reliable_language
 from .meetings import meeting_place
 from .passages import cut_passages
+from .fields import make_organisation
+from .organisations import gazetteer
+from .people import FREE_TEXT, people_in_text
+from .events import events_in
+from .examples import examples_in
+from .principles import principles_in
 from .records import Organisation, ReportRecord, RoleAssignment, Section, Span
 from .sections import split_sections
 from .statistics import parse_figures, quality_notes
@@ -22,7 +28,8 @@ _WORKSHOP_NUMBER = re.compile(
 _MEETING_YEAR = re.compile(
     r"\b(?:internet governance forum|igf|fgi|forum sur la gouvernance de l'internet|"
     r"foro de gobernanza de internet)\s*[-–]?\s*((?:19|20)\d{2})\b", re.I)
-_TITLE_PREFIX = re.compile(_WORKSHOP_NUMBER.pattern + r"\s*[:.\-–—]\s*", re.I)
+_TITLE_PREFIX = re.compile(r"(?:(?:internet governance forum|igf)\s*\d{4}\s*[:.\-–—]?\s*)?"
+                           + _WORKSHOP_NUMBER.pattern + r"\s*[:.\-–—]?\s*", re.I)
 _IGF_MENTION = re.compile(r"\b(?:internet governance forum|IGF)\b", re.I)
 _PLACE = re.compile(r"(?:\b(?:in|à|en)|(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–])[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*,[ \t]*"
                     r"([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2})")
@@ -41,7 +48,9 @@ MIN_REPORT_SECTIONS = 3
 
 
 def parse_report(text: str, report_id: str, source_name: str = "", encoding: str = "utf-8",
-                 warnings: tuple[str, ...] = ()) -> ReportRecord:
+                 warnings: tuple[str, ...] = (), running_text: bool = True) -> ReportRecord:
+    """Read a report. ``running_text=False`` reads only the labelled fields
+    (no people, principles, examples or events from the summary)."""
     sections = split_sections(text)
     labelled = {s.key for s in sections if s.key not in ("header", "body")}
     header = _first(sections, "header")
@@ -61,7 +70,7 @@ def parse_report(text: str, report_id: str, source_name: str = "", encoding: str
     record.passages = cut_passages(text, sections, form_lang)
     if is_report:
         _read_header(record, header)
-        _read_fields(record)
+        _read_fields(record, running_text)
     return record
 
 
@@ -105,7 +114,7 @@ def _title(text: str, start: int, end: int) -> Span | None:
             date_value = find_date(rest)
             rest = rest[:date_value[1]] + rest[date_value[2]:]
         if len(re.sub(r"[\W\d_]+|\breport\b", "", rest, flags=re.I)) >= 3:
-            # "Taller 42: Acceso a Internet ..." -> "Acceso a Internet ..."
+            # "Taller 42: Acceso a ..." and "IGF 2022 WS #310 Data ..." lose their numbering
             prefix = _TITLE_PREFIX.match(value)
             if prefix and len(value) - prefix.end() >= 3:
                 a += prefix.end()
@@ -113,7 +122,7 @@ def _title(text: str, start: int, end: int) -> Span | None:
     return None
 
 
-def _read_fields(record: ReportRecord) -> None:
+def _read_fields(record: ReportRecord, running_text: bool) -> None:
     text = record.text
     for section in record.sections:
         a, b = section.start, section.end
@@ -147,8 +156,19 @@ def _read_fields(record: ReportRecord) -> None:
             if _YES.match(answer) or _NO.match(answer):
                 record.previous_workshops = (bool(_YES.match(answer)), Span(text[a:b], a, b))
     record.quality_notes = quality_notes(record.figures)
-    record.roles = _unify_people(record.roles)
     _fill_place(record)
+    if not running_text:
+        record.roles = _merge_roles(_unify_people(record.roles))
+        return
+    section_lang = _section_languages(record)
+    known = [r.person for r in record.roles if r.person]
+    roles = _unify_people(record.roles + people_in_text(text, record.sections, known, section_lang))
+    mentions = [r.person for r in roles if r.person]
+    record.roles = _merge_roles(roles)
+    record.principles = principles_in(text, record.passages)
+    record.examples = examples_in(text, record.sections, mentions, record.principles)
+    record.events = events_in(text, record.sections)
+    record.organisations_mentioned = _organisations_named(text, record.sections)
 
 
 def _org_role(org: Organisation) -> RoleAssignment:
@@ -166,6 +186,39 @@ def _unify_people(roles: list[RoleAssignment]) -> list[RoleAssignment]:
                 best[role.person.key] = role.person.name
     return [replace(r, person=replace(r.person, name=best[r.person.key])) if r.person else r
             for r in roles]
+
+
+def _merge_roles(roles: list[RoleAssignment]) -> list[RoleAssignment]:
+    """One assignment per (role, who, affiliation); an entry without an
+    affiliation adds nothing where the same role has one."""
+    merged: dict[tuple, RoleAssignment] = {}
+    for role in roles:
+        who = (role.person or role.organisation).key
+        key = (role.role, who, role.affiliation.key if role.affiliation else None)
+        current = merged.get(key)
+        if current is None or role.confidence > current.confidence:
+            merged[key] = role
+    affiliated = {(k[0], k[1]) for k in merged if k[2]}
+    return [r for k, r in merged.items() if not (k[2] is None and (k[0], k[1]) in affiliated)]
+
+
+def _organisations_named(text: str, sections: list[Section]) -> list[Organisation]:
+    """Known organisations named in running text, one per mention."""
+    found = []
+    for section in sections:
+        if section.key in FREE_TEXT:
+            found.extend(make_organisation(text, hit.start, hit.end)
+                         for hit in gazetteer().matcher().find(text, section.start, section.end))
+    return found
+
+
+def _section_languages(record: ReportRecord) -> dict[str, str]:
+    """The most common passage language of each section."""
+    counts: dict[str, dict[str, int]] = {}
+    for p in record.passages:
+        counts.setdefault(p.section, {}).setdefault(p.lang, 0)
+        counts[p.section][p.lang] += len(p.text)
+    return {section: max(langs, key=langs.get) for section, langs in counts.items()}
 
 
 def _accents(name: str) -> int:

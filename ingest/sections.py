@@ -36,7 +36,9 @@ _EXACT = {
                    "discussants", "discussant"],
     "format": ["workshop format", "format", "session format", "formato", "format de l'atelier"],
     "transcript": ["workshop transcript", "transcript link"],
-    "summary": ["summary", "substantive summary", "resume", "resumen"],
+    "summary": ["summary", "substantive summary", "resume", "resumen", "session summary",
+                "summary of the session", "session report", "report summary", "resume de la session",
+                "resumen de la sesion"],
     "conclusions": ["conclusions", "conclusion", "conclusiones", "key takeaways"],
     "reporters": ["reported by", "rapporteur", "rapporteurs", "reporter", "reporters",
                   "report prepared by", "relator", "relatores", "rapporteur(s)"],
@@ -71,13 +73,17 @@ SECTION_NAMES = {
 _LINE = re.compile(r"[^\n]*\n?")
 
 
-def label_key(line: str) -> str | None:
-    """The section key if this whole line is a label, else None."""
-    folded = fold(line).rstrip(" :")
+_NUMBERED = re.compile(r"\s*(?:#\s*)?\d{1,2}$")
+
+
+def label_key(line: str, exact_only: bool = False) -> str | None:
+    """The section key if this whole line is a label, else None.
+    Numbered labels ("Speaker 2", "Organizer 1") count as their label."""
+    folded = _NUMBERED.sub("", fold(line).rstrip(" :"))
     if not folded or len(folded) > 200:
         return None
     key = _EXACT_INDEX.get(folded)
-    if key:
+    if key or exact_only:
         return key
     for key, prefixes in _PREFIX.items():
         if any(folded.startswith(p) for p in prefixes):
@@ -105,8 +111,8 @@ def split_sections(text: str) -> list[Section]:
             marks.append((key, stripped.strip(), start, match.end()))
         elif ":" in stripped[:80]:
             head, _, _rest = stripped.partition(":")
-            key = label_key(head)
-            if key and _EXACT_INDEX.get(fold(head).rstrip(" :")):
+            key = label_key(head, exact_only=True)
+            if key:
                 marks.append((key, head.strip(), start, start + len(head) + 1))
         pos = match.end()
 

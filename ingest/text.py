@@ -26,3 +26,13 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def fold_chars(text: str) -> str:
+    """Like fold, but one output character per input character, so offsets
+    found in the folded text are offsets in the original."""
+    out = []
+    for ch in text:
+        decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(decomposed.lower() if len(decomposed) == 1 else ch.lower()[:1] or ch)
+    return "".join(out)

@@ -48,3 +48,29 @@ def sparql_prefixes() -> str:
 @lru_cache(maxsize=1)
 def jsonld_context() -> dict:
     return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
+
+
+#: Base used to parse files with relative IRIs when only their local part matters.
+_PLACEHOLDER_BASE = "http://relative.invalid/"
+
+
+@lru_cache(maxsize=None)
+def labelled_nodes(filename: str, segment: str) -> dict[str, list[tuple[str, str | None, bool]]]:
+    """Labels of the nodes ``<segment/KEY>`` in one of the data files:
+    ``{KEY: [(label, language or None, is_preferred), ...]}``, preferred first."""
+    import pyoxigraph as ox
+
+    prefix = _PLACEHOLDER_BASE + segment + "/"
+    found: dict[str, list[tuple[str, str | None, bool]]] = {}
+    for quad in ox.parse(path=str(ONTOLOGY_DIR / filename), format=ox.RdfFormat.TURTLE,
+                         base_iri=_PLACEHOLDER_BASE):
+        subject = quad.subject.value
+        predicate = quad.predicate.value
+        if not subject.startswith(prefix) or predicate not in (SKOS + "prefLabel", SKOS + "altLabel"):
+            continue
+        is_pref = predicate == SKOS + "prefLabel"
+        found.setdefault(subject[len(prefix):], []).append(
+            (quad.object.value, quad.object.language, is_pref))
+    for labels in found.values():
+        labels.sort(key=lambda item: not item[2])
+    return found

@@ -1,0 +1,76 @@
+"""Precision and recall of extraction against a gold file (tests/gold/*.json).
+
+A gold file lists, by reading the report: every person with roles and
+affiliations, every organisation named, every example with its presenter,
+the principles discussed and the earlier events named.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from igfkg.ingest.names import person_key
+from igfkg.ingest.records import ReportRecord
+from igfkg.ingest.text import fold
+
+
+@dataclass(frozen=True)
+class Score:
+    true_positives: int
+    predicted: int
+    expected: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.expected if self.expected else 1.0
+
+    def __add__(self, other: "Score") -> "Score":
+        return Score(self.true_positives + other.true_positives, self.predicted + other.predicted,
+                     self.expected + other.expected)
+
+
+def _score(predicted: set, expected: set) -> Score:
+    return Score(len(predicted & expected), len(predicted), len(expected))
+
+
+def load_gold(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def score_record(record: ReportRecord, gold: dict) -> dict[str, Score]:
+    people = {r.person.key for r in record.roles if r.person}
+    roles = {(r.person.key, r.role) for r in record.roles if r.person and r.role != "mentioned"}
+    affiliations = {(r.person.key, r.affiliation.key) for r in record.roles if r.person and r.affiliation}
+    organisations = {r.organisation.key for r in record.roles if r.organisation}
+    organisations |= {r.affiliation.key for r in record.roles if r.affiliation}
+    organisations |= {o.key for o in record.organisations_mentioned}
+    organisations |= {o.key for e in record.examples for o in e.organisations}
+
+    gold_people = {person_key(p["name"]) for p in gold["people"]}
+    gold_roles = {(person_key(p["name"]), role) for p in gold["people"] for role in p["roles"]}
+    gold_affiliations = {(person_key(p["name"]), org) for p in gold["people"] for org in p["affiliations"]}
+
+    found_examples = set()
+    for example in record.examples:
+        presenter = example.presenter.key if example.presenter else None
+        for i, wanted in enumerate(gold["examples"]):
+            if fold(wanted["label_contains"]) in fold(example.label.value) \
+                    and presenter == person_key(wanted["presenter"]):
+                found_examples.add(i)
+    examples = Score(len(found_examples), len(record.examples), len(gold["examples"]))
+    events = Score(sum(1 for place in gold.get("events", []) if any(e.place == place for e in record.events)),
+                   len(record.events), len(gold.get("events", [])))
+    return {
+        "people": _score(people, gold_people),
+        "roles": _score(roles, gold_roles),
+        "affiliations": _score(affiliations, gold_affiliations),
+        "organisations": _score(organisations, set(gold["organisations"])),
+        "examples with presenter": examples,
+        "principles": _score({m.concept for m in record.principles}, set(gold["principles"])),
+        "events built on": events,
+    }
