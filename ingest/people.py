@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .fields import make_organisation, make_person
-from .names import looks_like_person, strip_honorifics, _given_names
+from .names import _given_names, looks_like_person, normalise_person_name, person_key, strip_honorifics
 from .ner import person_spans
 from .organisations import known_organisation
 from .records import Organisation, Person, RoleAssignment, Section, Span
@@ -37,6 +37,9 @@ _FROM = re.compile(rf"(?P<name>{NAME})[ \t]+(?:from|of|at|de|del)[ \t]+(?:the[ \
 _PAREN = re.compile(rf"(?P<name>{NAME})[ \t]*\((?P<org>[^()\n]{{2,80}})\)")
 _POSSESSIVE = re.compile(rf"(?P<org>{_ORG_CAPS})['’]s[ \t]+(?P<name>{NAME})")
 _NAME_RE = re.compile(NAME)
+# Captioned transcripts label speakers in capitals: ">> CONSTANCE WEISE:".
+_SPEAKER_LABEL = re.compile(r"^[ \t]*>>[ \t]*(?P<name>[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+(?:[ \t]+[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+){0,3})[ \t]*:",
+                            re.M)
 
 _ROLE_CUES = [
     ("moderator", re.compile(r"(?:mod[ée]rat(?:eur|rice)|moderator|moderador[a]?|chair(?:ed by)?)\s*,?\s*$", re.I)),
@@ -80,6 +83,8 @@ def people_in_text(text: str, sections: list[Section], known: list[Person],
             continue
         for cand in _candidates(text, section, section_lang.get(section.key, "en")):
             raw = strip_honorifics(text[cand.start:cand.end])
+            if cand.source == "speaker":
+                raw = normalise_person_name(raw)  # capitals to "Constance Weise"
             known_person = _resolve_short_form(text, cand, raw, by_key)
             if known_person is not None:
                 # The same person, read here: facts from this mention point here.
@@ -88,13 +93,15 @@ def people_in_text(text: str, sections: list[Section], known: list[Person],
             else:
                 if not _plausible(raw, lowercase_words) or (cand.source == "regex" and not _given_first(raw)):
                     continue
-                person = make_person(text, cand.start + text[cand.start:cand.end].find(raw),
-                                     cand.start + text[cand.start:cand.end].find(raw) + len(raw))
+                offset = max(text[cand.start:cand.end].find(raw), 0)
+                person = make_person(text, cand.start + offset, cand.start + offset + len(raw)) \
+                    if cand.source != "speaker" else Person(raw, Span(text[cand.start:cand.end], cand.start,
+                                                                      cand.end), person_key(raw))
                 by_key.setdefault(person.key, person)
             affiliation = _affiliation(text, cand.org)
             default = "panellist" if section.key in SESSION_ACCOUNT and person.key not in has_role else "mentioned"
             role = cand.role or default
-            confidence = 0.9 if cand.org else (0.8 if cand.source == "pattern" else 0.7)
+            confidence = 0.9 if cand.org else (0.8 if cand.source in ("pattern", "speaker") else 0.7)
             found.append(RoleAssignment(role, person=person, affiliation=affiliation, confidence=confidence))
     return found
 
@@ -122,6 +129,8 @@ def _candidates(text: str, section: Section, lang: str) -> list[_Candidate]:
         for m in pattern.finditer(text, a, b):
             org = (m.start("org"), m.end("acr") + 1 if pattern is _APPOSITIVE and m.group("acr") else m.end("org"))
             add(m.start("name"), m.end("name"), org, "pattern")
+    for m in _SPEAKER_LABEL.finditer(text, a, b):
+        add(m.start("name"), m.end("name"), None, "speaker")
     for m in _POSSESSIVE.finditer(text, a, b):
         add(m.start("name"), m.end("name"), (m.start("org"), m.end("org")), "pattern")
     for start, end in person_spans(text, a, b, lang):

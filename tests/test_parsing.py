@@ -126,3 +126,22 @@ def test_text_that_is_not_a_report_has_no_workshop_facts():
     assert record.title is None and record.roles == [] and record.figures == []
     assert [p.section for p in record.passages] == ["body"]
     assert "not recognised" in record.warnings[0]
+
+
+def test_one_person_across_name_forms_in_one_report():
+    text = ("Workshop 7: Test\nIGF 2014\n\nOrganizer Name\nWeise Constance\n\nRemote Moderator\n"
+            "Constance Weise, ICC BASIS\n\nWorkshop Transcript\n"
+            ">> CONSTANCE WEISE: Welcome everyone.\n>> JANE ROE: Thank you.\n"
+            "Constance then gave the floor to the audience.\n")
+    record = parse_report(text, "t")
+    people = {r.person.key: r.person.name for r in record.roles if r.person}
+    assert people == {"constance-weise": "Constance Weise", "jane-roe": "Jane Roe"}
+    mentions = sorted(text[r.person.source.start:r.person.source.end]
+                      for r in record.roles if r.person and r.person.key == "constance-weise")
+    assert "Weise Constance" in mentions and "Constance Weise" in mentions
+
+
+def test_accents_are_kept_in_labels_but_ignored_for_matching():
+    text = ("Workshop 8: Test\nIGF 2015\n\nModerator\nPatrik Faltstrom, Netnod\n\nOrganizer\nFältström Patrik\n")
+    record = parse_report(text, "t")
+    assert {r.person.name for r in record.roles if r.person} == {"Patrik Fältström"}
