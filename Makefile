@@ -10,7 +10,9 @@ HOME_DIR ?= data
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# the CPU build of torch for the optional sentence-transformers backend
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test,st]'
 	touch $@
 
 setup: $(BIN)/.installed

@@ -17,12 +17,13 @@ from .kb import KnowledgeBase, KnowledgeBaseError
 
 
 class Context:
-    def __init__(self, home, base_iri):
-        self.home, self.base_iri = home, base_iri
+    def __init__(self, home, base_iri, embeddings):
+        self.home, self.base_iri, self.embeddings = home, base_iri, embeddings
 
     def open(self, read_only: bool = False) -> KnowledgeBase:
         try:
-            return KnowledgeBase(load_config(self.home, self.base_iri), read_only=read_only)
+            return KnowledgeBase(load_config(self.home, self.base_iri, embeddings=self.embeddings),
+                                 read_only=read_only)
         except (ConfigError, KnowledgeBaseError) as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -32,15 +33,18 @@ class Context:
               help="Data directory of the knowledge base [env IGFKG_HOME; default ~/.local/share/igfkg].")
 @click.option("--base-iri", envvar="IGFKG_BASE_IRI",
               help="Base of every IRI the knowledge base mints [env IGFKG_BASE_IRI]; fixed once data exists.")
+@click.option("--embeddings", envvar="IGFKG_EMBEDDINGS", metavar="NAME",
+              help="Embedding backend: use (default), e5, minilm or st:NAME_OR_PATH [env IGFKG_EMBEDDINGS]; "
+                   "default: the one the passage index was built with.")
 @click.version_option(package_name="igfkg")
 @click.pass_context
-def main(ctx, home, base_iri):
+def main(ctx, home, base_iri, embeddings):
     """igfkg: a knowledge graph of Internet Governance Forum reports.
 
     Ingest report files, then query what they say with SPARQL or export the
     graph as linked data.
     """
-    ctx.obj = Context(home, base_iri)
+    ctx.obj = Context(home, base_iri, embeddings)
 
 
 @main.command()
@@ -207,6 +211,56 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
         [len(h) for h in header]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+@main.command()
+@click.argument("query")
+@click.option("--k", "-k", default=5, show_default=True, help="How many passages.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
+@click.option("--lang", help="Only passages in this language (en, fr, es, ...).")
+@click.option("--report", help="Only passages of this report.")
+@click.option("--section", help="Only passages of this section (summary, conclusions, agenda, ...).")
+@click.option("--year", type=int, help="Only passages of workshops of this IGF year.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
+              help="Ranking: dense vectors, BM25 words, or both fused.")
+@click.pass_obj
+def search(obj: Context, query, k, as_json, lang, report, section, year, mode):
+    """Find the passages that best match QUERY, in any language."""
+    from .api import BadRequest, search_payload
+    from igfkg.search.hybrid import highlight_spans
+
+    with obj.open(read_only=True) as kb:
+        try:
+            payload = search_payload(kb, query, k=k, mode=mode, lang=lang, report=report,
+                                     section=section, year=year)
+        except (BadRequest, KnowledgeBaseError) as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not payload["results"]:
+        click.echo("no passage matches; try other words, or fewer filters")
+        return
+    for n, hit in enumerate(payload["results"], 1):
+        click.echo(click.style(f"{n}. {hit['report']} · {hit['section']} ({hit['lang']}) · "
+                               f"characters {hit['start']}-{hit['end']} · score {hit['score']:.3f}", bold=True))
+        text, pos, out = " ".join(hit["text"].split()), 0, []
+        for a, b in highlight_spans(text, query):
+            out += [text[pos:a], click.style(text[a:b], fg="yellow", bold=True)]
+            pos = b
+        click.echo("   " + "".join(out) + text[pos:] + "\n")
+
+
+@main.command()
+@click.pass_obj
+def reindex(obj: Context):
+    """Rebuild the passage index from the graph (e.g. with another --embeddings)."""
+    with obj.open() as kb:
+        try:
+            count = kb.reindex()
+        except KnowledgeBaseError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"indexed {count} passages with the {kb.embeddings!r} embeddings")
 
 
 @main.command()

@@ -1,7 +1,8 @@
 """Configuration in one place: where the data lives and what IRIs look like.
 
 Each setting comes from, in order: the command line, the environment
-(IGFKG_HOME, IGFKG_BASE_IRI, IGFKG_MAX_FILE_MB), the data directory's own
+(IGFKG_HOME, IGFKG_BASE_IRI, IGFKG_MAX_FILE_MB, IGFKG_EMBEDDINGS,
+IGFKG_APPROXIMATE_THRESHOLD), the data directory's own
 ``config.json`` (written when the knowledge base is created, so a base IRI
 stays fixed for its data), then the defaults below.
 """
@@ -27,6 +28,12 @@ class Config:
     home: Path
     base_iri: str = DEFAULT_BASE_IRI
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
+    embeddings: str | None = None  # None: the model the passage index was built with, else "use"
+    approximate_threshold: int = 50_000  # passages before an IVF index joins the exact one
+
+    @property
+    def index_path(self) -> Path:
+        return self.home / "index"
 
     @property
     def store_path(self) -> Path:
@@ -38,7 +45,8 @@ class Config:
 
 
 def load_config(home: str | Path | None = None, base_iri: str | None = None,
-                max_file_mb: float | None = None) -> Config:
+                max_file_mb: float | None = None, embeddings: str | None = None,
+                approximate_threshold: int | None = None) -> Config:
     home_path = Path(home or os.environ.get("IGFKG_HOME") or DEFAULT_HOME).expanduser()
     saved = _read_saved(home_path)
     wanted_base = base_iri or os.environ.get("IGFKG_BASE_IRI")
@@ -50,7 +58,10 @@ def load_config(home: str | Path | None = None, base_iri: str | None = None,
     if not base.startswith(("http://", "https://")):
         raise ConfigError(f"base IRI must start with http:// or https://, not {base!r}")
     mb = max_file_mb or float(os.environ.get("IGFKG_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB)
-    return Config(home=home_path, base_iri=base, max_file_bytes=int(mb * 1024 * 1024))
+    threshold = approximate_threshold or int(os.environ.get("IGFKG_APPROXIMATE_THRESHOLD") or 50_000)
+    return Config(home=home_path, base_iri=base, max_file_bytes=int(mb * 1024 * 1024),
+                  embeddings=embeddings or os.environ.get("IGFKG_EMBEDDINGS") or None,
+                  approximate_threshold=threshold)
 
 
 def save_settings(config: Config) -> None:

@@ -74,3 +74,36 @@ def score_record(record: ReportRecord, gold: dict) -> dict[str, Score]:
         "principles": _score({m.concept for m in record.principles}, set(gold["principles"])),
         "events built on": events,
     }
+
+
+# -- search ---------------------------------------------------------------------
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class SearchScores:
+    recall_at_1: float
+    recall_at_5: float
+    mrr: float
+    ranks: dict[str, int | None]  # query -> rank of the first right passage (1-based), None if not in top 10
+
+    def misses(self, k: int = 5) -> list[str]:
+        return [q for q, r in self.ranks.items() if r is None or r > k]
+
+
+def evaluate_search(search, queries: list[dict], depth: int = 10) -> SearchScores:
+    """``search(query) -> list of passage texts``, best first. A query is
+    answered at the rank of the first passage containing its ``contains``."""
+    ranks: dict[str, int | None] = {}
+    for item in queries:
+        wanted = fold(item["contains"])
+        texts = search(item["q"])[:depth]
+        ranks[item["q"]] = next((i + 1 for i, text in enumerate(texts) if wanted in fold(text)), None)
+    n = len(queries) or 1
+    return SearchScores(
+        recall_at_1=sum(1 for r in ranks.values() if r == 1) / n,
+        recall_at_5=sum(1 for r in ranks.values() if r and r <= 5) / n,
+        mrr=sum(1 / r for r in ranks.values() if r) / n,
+        ranks=ranks)

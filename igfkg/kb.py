@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,11 @@ from igfkg.ingest.records import ReportRecord
 from igfkg.ingest.report import parse_report
 from igfkg.ingest.text import slug
 from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES
+
+from igfkg.search.context import embedding_inputs
+from igfkg.search.encoders import DEFAULT_BACKEND, EncoderError, get_encoder
+from igfkg.search.hybrid import Hit, rank
+from igfkg.search.index import PassageIndex, SearchIndexError
 
 from .config import Config, save_settings
 from .formats import RdfFormat, serialize_quads
@@ -71,6 +77,8 @@ class KnowledgeBase:
                     f"the knowledge base in {config.home} is in use by another igfkg process "
                     "(a running 'igfkg serve'?); stop it or use another --home") from None
             raise KnowledgeBaseError(f"cannot open the knowledge base in {config.home}: {exc}") from None
+        self._index: PassageIndex | None = None
+        self._entity_labels: list[str] | None = None
         if not self.read_only:
             if not config.settings_path.exists():
                 save_settings(config)
@@ -81,6 +89,8 @@ class KnowledgeBase:
     def close(self) -> None:
         if not self.read_only:
             self.store.flush()
+        if self._index is not None:
+            self._index.close()
         del self.store
 
     def __enter__(self) -> "KnowledgeBase":
@@ -107,7 +117,13 @@ class KnowledgeBase:
         if previous_source and record.source_name and previous_source != record.source_name:
             warnings.append(f"replaces report {record.report_id!r} that was read from {previous_source}")
         quads = report_quads(record, self.iris)
+        year = int(record.meeting_year.value) if record.meeting_year else None
+        rows = [{"section": p.section, "start": p.start, "end": p.end, "lang": p.lang, "year": year,
+                 "text": p.text} for p in record.passages]
+        vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
         self._replace_graph(graph, quads)
+        self.index.replace_report(record.report_id, rows, vectors)
+        self._entity_labels = None
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
                             len(record.passages), previous_source is not None, warnings, record)
 
@@ -118,6 +134,8 @@ class KnowledgeBase:
             raise UnknownReport(_unknown_message(report_id, self.report_ids()))
         count = sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
         self.store.update(_drop_graph(graph))
+        self.index.remove_report(report_id)
+        self._entity_labels = None
         return count
 
     def _replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
@@ -140,6 +158,89 @@ class KnowledgeBase:
                               base_iri=self.iris.base)
             quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
         self._replace_graph(graph, quads)
+
+    # -- passage index -------------------------------------------------------
+
+    @property
+    def embeddings(self) -> str:
+        """The embedding backend: as configured, else the index's, else the default."""
+        if self.config.embeddings:
+            return self.config.embeddings
+        return PassageIndex.stored_model(self.config.index_path) or DEFAULT_BACKEND
+
+    @property
+    def encoder(self):
+        try:
+            return get_encoder(self.embeddings)
+        except EncoderError as exc:
+            raise KnowledgeBaseError(str(exc)) from None
+
+    @property
+    def index(self) -> PassageIndex:
+        if self._index is None:
+            try:
+                self._index = PassageIndex(self.config.index_path, self.embeddings,
+                                           approximate_threshold=self.config.approximate_threshold)
+            except SearchIndexError as exc:
+                raise KnowledgeBaseError(str(exc)) from None
+        return self._index
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", **filters) -> list[Hit]:
+        """Ranked passages for a query in any language; filters: report,
+        section, lang, year."""
+        filters = {key: value for key, value in filters.items() if value is not None}
+        vector = self.encoder.encode([query], query=True)[0]
+        return rank(self.index, vector, query, k=k, mode=mode, filters=filters,
+                    boost_labels=self.entities_named_in(query))
+
+    def entities_named_in(self, text: str) -> list[str]:
+        """Labels of people, organisations and principles that the text names."""
+        from igfkg.ingest.text import fold
+
+        if self._entity_labels is None:
+            labels = self.query("""SELECT DISTINCT ?l WHERE {
+                { ?e a schema:Person } UNION { ?e a schema:Organization } UNION { ?e a skos:Concept }
+                { ?e schema:name ?l } UNION { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }""")
+            self._entity_labels = sorted({fold(s["l"].value) for s in labels if len(s["l"].value) >= 4})
+        words = re.findall(r"[\w.-]+", fold(text))
+        folded = " " + " ".join(words) + " "
+        return [label for label in self._entity_labels if f" {label} " in folded]
+
+    def sync_index(self) -> list[str]:
+        """Bring the passage index in step with the graph (after a crash or
+        a reindex): re-embed reports it lacks, drop reports the graph lacks."""
+        in_graph, in_index = set(self.report_ids()), self.index.report_ids()
+        for report_id in sorted(in_index - in_graph):
+            self.index.remove_report(report_id)
+        for report_id in sorted(in_graph - in_index):
+            rows = self._passages_from_graph(report_id)
+            if rows:
+                self.index.replace_report(report_id, rows, self.encoder.encode(embedding_inputs(rows)))
+        return sorted(in_graph ^ in_index)
+
+    def reindex(self) -> int:
+        """Rebuild the passage index from the graph with the configured model."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        import shutil
+
+        shutil.rmtree(self.config.index_path, ignore_errors=True)
+        self.sync_index()
+        return self.index.count()
+
+    def _passages_from_graph(self, report_id: str) -> list[dict]:
+        graph = self.iris.report(report_id)
+        year = None
+        for s in self.store.query(f"SELECT ?y WHERE {{ GRAPH {graph} {{ ?w schema:subjectOf {graph} ; "
+                                  f"schema:superEvent/igf:year ?y }} }}", prefixes=PREFIXES):
+            year = int(s["y"].value)
+        rows = self.store.query(
+            f"SELECT ?section ?start ?end ?lang ?text WHERE {{ GRAPH {graph} {{ ?p nif:referenceContext {graph} ;"
+            " igf:section ?section ; nif:beginIndex ?start ; nif:endIndex ?end ; dcterms:language ?lang ;"
+            " nif:anchorOf ?text } } ORDER BY ?start", prefixes=PREFIXES)
+        return [{"section": r["section"].value, "start": int(r["start"].value), "end": int(r["end"].value),
+                 "lang": r["lang"].value, "year": year, "text": r["text"].value} for r in rows]
 
     # -- reading -----------------------------------------------------------
 

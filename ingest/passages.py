@@ -10,7 +10,12 @@ from .text import strip_span
 
 MAX_SENTENCES = 3
 TARGET_CHARS = 500
+ANAPHOR_LIMIT = 800  # a passage may grow to this to keep a pronoun with what it refers to
 HARD_LIMIT = 1200
+# A sentence that opens with a pronoun or a demonstrative ("Il ne crée pas
+# de décisions contraignantes", "This group ...") is about the sentence before.
+_ANAPHOR = re.compile(r"(?:il|elle|ils|elles|ce|cet|cette|ces|it|this|these|they|he|she|such|"
+                      r"[eé]l|ella|este|esta|estos|estas)\b", re.I)
 
 # A sentence ends at . ! ? followed by space and a capital (or quote, bullet,
 # digit), at a bullet, or at a line break.
@@ -56,8 +61,10 @@ def cut_passages(text: str, sections: list[Section], default_lang: str) -> list[
     for section in sections:
         group: list[tuple[int, int]] = []
         for sentence in sentence_spans(text, section.start, section.end):
-            if group and (len(group) >= MAX_SENTENCES
-                          or sentence[1] - group[0][0] > TARGET_CHARS):
+            refers_back = _ANAPHOR.match(text, sentence[0]) and sentence[1] - group[0][0] <= ANAPHOR_LIMIT \
+                if group else False
+            if group and not refers_back and (len(group) >= MAX_SENTENCES
+                                              or sentence[1] - group[0][0] > TARGET_CHARS):
                 passages.append(_passage(text, section, group, len(passages), default_lang))
                 group = []
             group.append(sentence)

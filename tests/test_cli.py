@@ -40,7 +40,7 @@ def sample_home(home):
 def test_end_to_end_with_the_console_script(home, tmp_path):
     result = run(home, "ingest", str(SAMPLE))
     assert result.returncode == 0, result.stderr
-    assert f"ingested {SAMPLE_ID} (workshop report, 52 passages" in result.stdout
+    assert f"ingested {SAMPLE_ID} (workshop report, 49 passages" in result.stdout
     result = run(home, "sparql", "SELECT ?n WHERE { ?w igf:moderator/schema:name ?n }", "--format", "csv")
     assert result.stdout.splitlines() == ["n", "Anriette Esterhuysen"]
     query = tmp_path / "q.rq"
