@@ -32,3 +32,8 @@ def search_payload(kb: KnowledgeBase, query: str | None, k: int = 10, mode: str 
     except ValueError as exc:  # an unknown mode
         raise BadRequest(str(exc)) from None
     return {"query": query, "results": [hit.as_json() for hit in hits]}
+
+
+def ask_payload(kb: KnowledgeBase, question: str | None) -> dict:
+    """``{"question", "answer", "answers": [{"label", "iri"}], "sparql", "evidence", "confidence"}``"""
+    return kb.ask(check_query(question))

@@ -252,6 +252,31 @@ def search(obj: Context, query, k, as_json, lang, report, section, year, mode):
 
 
 @main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
+@click.pass_obj
+def ask(obj: Context, question, as_json):
+    """Answer QUESTION (English or French) from the graph or the passages,
+    with the evidence."""
+    from .api import BadRequest, ask_payload
+
+    with obj.open(read_only=True) as kb:
+        try:
+            payload = ask_payload(kb, question)
+        except (BadRequest, KnowledgeBaseError) as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    click.echo(click.style(payload["answer"], bold=True))
+    source = "from the graph" if payload["sparql"] else "from the passages" if payload["evidence"] else "no answer"
+    click.echo(f"(confidence {payload['confidence']:.2f}, {source})")
+    for item in payload["evidence"][:3]:
+        click.echo(f"  - {item['report']} · {item['section']} · characters {item['start']}-{item['end']}: "
+                   + " ".join(item["text"].split())[:300])
+
+
+@main.command()
 @click.pass_obj
 def reindex(obj: Context):
     """Rebuild the passage index from the graph (e.g. with another --embeddings)."""

@@ -54,6 +54,9 @@ class Iris:
     def principle(self, key: str) -> ox.NamedNode:
         return self._node("principle", key)
 
+    def term(self, key: str) -> ox.NamedNode:
+        return self._node("term", key)
+
     def example(self, report_id: str, label: str) -> ox.NamedNode:
         return self._node("report", report_id, "example", slug(label)[:60].strip("-"))
 

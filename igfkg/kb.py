@@ -79,6 +79,8 @@ class KnowledgeBase:
             raise KnowledgeBaseError(f"cannot open the knowledge base in {config.home}: {exc}") from None
         self._index: PassageIndex | None = None
         self._entity_labels: list[str] | None = None
+        self._answerer = None
+        self.version = 0  # bumped by every write, so caches of graph content know to refresh
         if not self.read_only:
             if not config.settings_path.exists():
                 save_settings(config)
@@ -124,6 +126,7 @@ class KnowledgeBase:
         self._replace_graph(graph, quads)
         self.index.replace_report(record.report_id, rows, vectors)
         self._entity_labels = None
+        self.version += 1
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
                             len(record.passages), previous_source is not None, warnings, record)
 
@@ -136,6 +139,7 @@ class KnowledgeBase:
         self.store.update(_drop_graph(graph))
         self.index.remove_report(report_id)
         self._entity_labels = None
+        self.version += 1
         return count
 
     def _replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
@@ -192,6 +196,14 @@ class KnowledgeBase:
         vector = self.encoder.encode([query], query=True)[0]
         return rank(self.index, vector, query, k=k, mode=mode, filters=filters,
                     boost_labels=self.entities_named_in(query))
+
+    def ask(self, question: str) -> dict:
+        """Answer a question with evidence (the JSON object of DESIGN.md)."""
+        from igfkg.search.answer import Answerer
+
+        if self._answerer is None:
+            self._answerer = Answerer(self)
+        return self._answerer.ask(question)
 
     def entities_named_in(self, text: str) -> list[str]:
         """Labels of people, organisations and principles that the text names."""

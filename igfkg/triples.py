@@ -245,6 +245,8 @@ def _write_example(w: _Writer, ws, example) -> None:
         w.fact(node, N(IGF + "illustrates"), w.iris.principle(concept), example.label, c)
     for outcome in example.outcome:
         w.fact(node, N(IGF + "outcome"), ox.Literal(_tidy(outcome.value)), outcome, c)
+    for term in example.terms:
+        w.fact(node, N(DCTERMS + "subject"), w.iris.term(term), example.label, c)
 
 
 def _tidy(text: str) -> str:

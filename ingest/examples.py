@@ -12,8 +12,12 @@ are linked to it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from igfkg.ontology import labelled_nodes
 
 from .fields import make_organisation
+from .labels import LabelMatcher
 from .organisations import gazetteer
 from .passages import sentence_spans
 from .records import Example, Person, PrincipleMention, Section, Span
@@ -123,6 +127,13 @@ def _content_words(text: str) -> set[str]:
     return words
 
 
+@lru_cache(maxsize=1)
+def glossary() -> LabelMatcher:
+    """Terms of ontology/glossary.ttl in every language they are given."""
+    return LabelMatcher([(key, label, 1.0) for key, labels in labelled_nodes("glossary.ttl", "term").items()
+                         for label, _lang, _pref in labels if key != "scheme"])
+
+
 def _example(text, item, presenter, spans, outcome, principles) -> Example:
     organisations = {}
     for a, b in spans:
@@ -130,7 +141,9 @@ def _example(text, item, presenter, spans, outcome, principles) -> Example:
             organisations.setdefault(hit.key, make_organisation(text, hit.start, hit.end))
     concepts = sorted({m.concept for m in principles
                        if any(a <= m.source.start < b for a, b in spans)})
+    terms = sorted({key for hit in glossary().find(text, *item) for key in hit.keys})
     return Example(
         label=Span(text[item[0]:item[1]], *item), presenter=presenter,
         organisations=tuple(organisations.values()), principles=tuple(concepts),
-        outcome=tuple(Span(text[a:b], a, b) for a, b in outcome), confidence=_CONFIDENCE)
+        outcome=tuple(Span(text[a:b], a, b) for a, b in outcome), confidence=_CONFIDENCE,
+        terms=tuple(terms))

@@ -18,11 +18,13 @@ _ANAPHOR = re.compile(r"(?:il|elle|ils|elles|ce|cet|cette|ces|it|this|these|they
                       r"[eé]l|ella|este|esta|estos|estas)\b", re.I)
 
 # A sentence ends at . ! ? followed by space and a capital (or quote, bullet,
-# digit), at a bullet, or at a line break.
+# digit), at a bullet, at a numbered item run into the text ("... countries
+# 2.Governance Of ..."), or at a line break.
 _BOUNDARY = re.compile(
     r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(\[]?[A-ZÀ-ÖØ-Þ0-9•])"
     r"|\s*\n\s*"
     r"|\s+(?=•)"
+    r"|\s+(?=\d{1,2}\.[A-ZÀ-ÖØ-Þ])"
 )
 
 

@@ -95,6 +95,7 @@ class Example:
     principles: tuple[str, ...]
     outcome: tuple[Span, ...]
     confidence: float
+    terms: tuple[str, ...] = ()  # glossary concepts named in the example (ontology/glossary.ttl)
 
 
 @dataclass(frozen=True)

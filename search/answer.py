@@ -1,0 +1,413 @@
+"""Answer a question in plain language, from the graph when it can and from
+the passages when it cannot, always with evidence.
+
+1. Link the entities the question names (linking.py).
+2. Recognise what is asked (intents.py), with the names replaced by their
+   type so that "Who is affiliated with [ORG]?" and "Which organisation is
+   [PERSON] affiliated with?" differ.
+3. Build the SPARQL for that kind with the linked IRIs (never the user's
+   words) in VALUES, run it, phrase the answer, and fetch the passages the
+   facts were derived from.
+4. Otherwise search the passages and return the sentence that best answers.
+
+Only the knowledge base's public methods are used (query, search, encoder).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from igfkg.ingest.language import detect_language
+from igfkg.ingest.passages import sentence_spans
+from igfkg.ingest.text import fold
+from igfkg.ontology import PREFIXES
+
+from . import intents
+from .linking import EntityTable, Link, link
+from .lexical import tokens
+
+PLACEHOLDERS = {"person": "[PERSON]", "org": "[ORG]", "example": "[EXAMPLE]", "principle": "[PRINCIPLE]",
+                "workshop": "[WORKSHOP]", "collection": "[COLLECTION]"}
+ROLE_PROPERTIES = {"moderator": "igf:moderator", "remote_moderator": "igf:remoteModerator",
+                   "organizer": "schema:organizer", "reporter": "igf:reporter", "panellist": "igf:panellist"}
+FIGURES = [  # (pattern on the folded question, property, English, French)
+    (r"\b(?:ldcs?|least developed|moins avanc)", "ldcParticipants", "from least developed countries", "des pays les moins avancés"),
+    (r"\bdeveloping|en developpement|en desarrollo", "developingCountryParticipants", "from developing countries", "des pays en développement"),
+    (r"\bdeveloped|developpes|desarrollados", "developedCountryParticipants", "from developed countries", "des pays développés"),
+    (r"\b(?:women|woman|female|femmes?|mujeres|participantes)\b", "femaleParticipants", "women", "femmes"),
+    (r"\b(?:men|man|male|hommes?|hombres)\b", "maleParticipants", "men", "hommes"),
+    (r"\b(?:young|youth|jeunes?|jovenes)\b", "youngParticipants", "young participants", "jeunes"),
+    (r".", "totalParticipants", "participants in total", "participants au total"),
+]
+# "What is / what does X cover / qu'est-ce que": prefer sentences that define.
+_DEFINITION_QUESTION = re.compile(r"^(?:what (?:is|are|does|do)|qu'?est-ce|que (?:signifie|recouvre|couvre)|"
+                                  r"que veut dire|define|definition)\b")
+_DEFINES = re.compile(r"\((?:i\.e\.|e\.g\.|c'est-à-dire|par exemple)|\bsuch as\b|\bincluding\b|\bmeans\b|"
+                      r"\brefers to\b|c'est-à-dire|\btels? que\b|\bnotamment\b|\bse définit\b", re.I)
+DEFINITION_BONUS = 0.08
+PREFIX_BLOCK = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
+                       if name in ("igf", "schema", "skos", "dcterms", "org", "rdf", "prov", "nif"))
+
+
+@dataclass
+class GraphAnswer:
+    kind: str
+    sparql: str
+    rows: list[dict]  # label, iri, workshop, fact
+
+
+class Answerer:
+    def __init__(self, kb):
+        self.kb = kb
+        self._table: EntityTable | None = None
+        self._version = None
+
+    @property
+    def table(self) -> EntityTable:
+        if self._table is None or self._version != self.kb.version:
+            self._table = EntityTable(self.kb, self.kb.iris.base)
+            self._version = self.kb.version
+        return self._table
+
+    def ask(self, question: str) -> dict:
+        lang = _language(question)
+        links = link(question, self.table, self.kb.encoder)
+        delexicalised = _delexicalise(question, links)
+        for kind_name, score in intents.rank_kinds(delexicalised, self.kb.encoder)[:3]:
+            if score < intents.THRESHOLD:
+                break
+            if kind_name == "passage":
+                break
+            kind = intents.BY_NAME[kind_name]
+            missing = [need for need in kind.needs if not any(links.get(k) for k in need.split("|"))]
+            if missing:
+                refusal = self._not_found(question, kind, missing, lang)
+                if refusal:
+                    return refusal
+                continue
+            if links.get("workshop") is None and self._workshop_named_but_unknown(question):
+                return self._no_such_workshop(question, lang)
+            answer = self._graph_answer(kind_name, links, question)
+            if answer and answer.rows:
+                return self._respond(question, answer, lang, score, links)
+        return self._passage_answer(question, lang)
+
+    # -- graph -------------------------------------------------------------
+
+    def _graph_answer(self, kind: str, links: dict[str, list[Link]], question: str) -> GraphAnswer | None:
+        workshops = [l.entity.iri for l in links.get("workshop", [])[:3]]
+        w_values = f"VALUES ?w {{ {' '.join(f'<{iri}>' for iri in workshops)} }}\n  " if workshops else ""
+        first = {k: v[0].entity.iri for k, v in links.items() if v}
+        if kind in ROLE_PROPERTIES:
+            prop = ROLE_PROPERTIES[kind]
+            only_orgs = kind == "organizer" and re.search(r"organi[sz]ations?|entit|institution|quelles organ", fold(question))
+            cls = "schema:Organization" if only_orgs else ("schema:Person" if kind != "organizer" else None)
+            type_filter = f"?x a {cls} . " if cls else ""
+            body = f"{w_values}?w {prop} ?x . {type_filter}?x schema:name ?label . BIND(?w AS ?s) BIND({prop} AS ?p) BIND(?x AS ?o)"
+        elif kind == "affiliation_of_person":
+            body = (f"VALUES ?s {{ <{first['person']}> }}\n  ?s schema:affiliation ?x . ?x schema:name ?label . "
+                    "BIND(schema:affiliation AS ?p) BIND(?x AS ?o) OPTIONAL { ?w a igf:Workshop ; ?role ?s }")
+        elif kind == "people_of_org":
+            role = _role_in(question)
+            role_filter = f"?w {ROLE_PROPERTIES[role]} ?x . " if role else "OPTIONAL { ?w a igf:Workshop ; ?role ?x } "
+            body = (f"VALUES ?org {{ <{first['org']}> }}\n  ?x schema:affiliation ?o . ?o org:subOrganizationOf? ?org . "
+                    f"?x a schema:Person ; schema:name ?label . {role_filter}BIND(?x AS ?s) BIND(schema:affiliation AS ?p)")
+        elif kind == "presenter_of_example":
+            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:presenter ?x . ?x schema:name ?label . "
+                    "BIND(igf:presenter AS ?p) BIND(?x AS ?o) OPTIONAL { ?w igf:example ?s }")
+        elif kind == "examples_of_person":
+            body = (f"VALUES ?o {{ <{first['person']}> }}\n  ?x igf:presenter ?o ; schema:name ?label . "
+                    "BIND(?x AS ?s) BIND(igf:presenter AS ?p) OPTIONAL { ?w igf:example ?x }")
+        elif kind == "examples_of_principle":
+            body = (f"VALUES ?o {{ <{first['principle']}> }}\n  ?x igf:illustrates ?o ; schema:name ?label . "
+                    "BIND(?x AS ?s) BIND(igf:illustrates AS ?p) OPTIONAL { ?w igf:example ?x }")
+        elif kind == "example_outcome":
+            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:outcome ?label . BIND(?label AS ?x) "
+                    "BIND(igf:outcome AS ?p) BIND(?label AS ?o) OPTIONAL { ?w igf:example ?s }")
+        elif kind == "workshop_of":
+            target = next(first[k] for k in ("example", "person", "org", "principle") if k in first)
+            body = (f"VALUES ?o {{ <{target}> }}\n  VALUES ?p {{ igf:example schema:organizer igf:moderator "
+                    "igf:remoteModerator igf:panellist igf:reporter dcterms:subject }\n  "
+                    "?w ?p ?o ; a igf:Workshop ; schema:name ?label . BIND(?w AS ?x) BIND(?w AS ?s)")
+        elif kind == "principles_discussed":
+            scheme = self.kb.iris.base + "principle/scheme"
+            body = (f"{w_values}?w dcterms:subject ?x . ?x skos:inScheme <{scheme}> ; skos:prefLabel ?label "
+                    "FILTER(lang(?label) = \"en\") BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
+        elif kind == "collection_members":
+            body = (f"VALUES ?c {{ <{first['collection']}> }}\n  ?c skos:member ?x . ?x skos:prefLabel ?label "
+                    "FILTER(lang(?label) = \"en\") OPTIONAL { ?w dcterms:subject ?x } "
+                    "BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
+        elif kind in ("title", "format", "theme", "date"):
+            prop = {"title": "schema:name", "format": "igf:format", "theme": "igf:theme", "date": "schema:startDate"}[kind]
+            body = f"{w_values}?w a igf:Workshop ; {prop} ?label . BIND(?w AS ?x) BIND(?w AS ?s) BIND({prop} AS ?p) BIND(?label AS ?o)"
+        elif kind == "place":
+            body = (f"{w_values}?w a igf:Workshop ; schema:location ?x . ?x schema:name ?city . "
+                    "OPTIONAL { ?x schema:containedInPlace/schema:name ?country } "
+                    "BIND(IF(BOUND(?country), CONCAT(?city, \", \", ?country), ?city) AS ?label) "
+                    "BIND(?w AS ?s) BIND(schema:location AS ?p) BIND(?x AS ?o)")
+        elif kind == "figure":
+            prop = "igf:" + _figure(question)[0]
+            body = f"{w_values}?w {prop} ?label . BIND(?label AS ?x) BIND(?w AS ?s) BIND({prop} AS ?p) BIND(?label AS ?o)"
+        elif kind == "gender":
+            body = (f"{w_values}?w igf:womenEstimate|igf:genderDiscussion ?label . ?w ?p ?label . "
+                    "FILTER(?p IN (igf:womenEstimate, igf:genderDiscussion)) BIND(?label AS ?x) BIND(?w AS ?s) BIND(?label AS ?o)")
+        elif kind == "events_built_on":
+            body = (f"{w_values}?w igf:buildsOn ?x . ?x schema:name ?label . "
+                    "BIND(?w AS ?s) BIND(igf:buildsOn AS ?p) BIND(?x AS ?o)")
+        else:
+            return None
+        sparql = (f"{PREFIX_BLOCK}SELECT DISTINCT ?x ?label ?w ?s ?p ?o WHERE {{\n  {body}\n}}\n"
+                  "ORDER BY ?w ?label\nLIMIT 50")
+        rows = []
+        for s in self.kb.query(sparql):
+            x, label = s["x"], s["label"]
+            rows.append({"label": label.value, "iri": x.value if isinstance(x, ox.NamedNode) else None,
+                         "workshop": s["w"].value if s["w"] is not None else None,
+                         "fact": (s["s"], s["p"], s["o"])})
+        return GraphAnswer(kind, sparql, rows)
+
+    def _evidence(self, answer: GraphAnswer) -> list[dict]:
+        facts = [r["fact"] for r in answer.rows if all(t is not None for t in r["fact"])]
+        if not facts:
+            return []
+        values = " ".join(f"({s} {p} {o})" for s, p, o in facts[:50])
+        concept_values = " ".join(f"<{r['iri']}>" for r in answer.rows if r["iri"])
+        query = (f"{PREFIX_BLOCK}SELECT DISTINCT ?passage ?text ?report ?section ?start ?end WHERE {{\n"
+                 f"  {{ VALUES (?s ?p ?o) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
+                 " prov:wasDerivedFrom ?passage }"
+                 + (f" UNION {{ VALUES ?c {{ {concept_values} }} ?passage dcterms:subject ?c }}"
+                    if answer.kind == "collection_members" and concept_values else "")
+                 + "\n  ?passage nif:anchorOf ?text ; nif:beginIndex ?start ; nif:endIndex ?end ; igf:section ?section ;"
+                 " nif:referenceContext/igf:reportId ?report }\nORDER BY ?report ?start LIMIT 8")
+        return [{"text": s["text"].value, "report": s["report"].value, "section": s["section"].value,
+                 "start": int(s["start"].value), "end": int(s["end"].value), "score": 1.0}
+                for s in self.kb.query(query)]
+
+    def _respond(self, question: str, answer: GraphAnswer, lang: str, score: float, links) -> dict:
+        labels = list(dict.fromkeys(r["label"] for r in answer.rows))
+        answers, seen = [], set()
+        for row in answer.rows:
+            if row["label"] not in seen:
+                seen.add(row["label"])
+                answers.append({"label": row["label"], "iri": row["iri"]})
+        text = _phrase(answer, labels, question, lang, self.table)
+        if answer.kind in ("examples_of_person", "examples_of_principle"):
+            text += _english_terms(answer, self.kb, lang)
+        return {"question": question, "answer": text, "answers": answers, "sparql": answer.sparql,
+                "evidence": self._evidence(answer), "confidence": round(min(0.95, 0.45 + score / 2), 2)}
+
+    # -- passages ------------------------------------------------------------
+
+    def _passage_answer(self, question: str, lang: str) -> dict:
+        hits = self.kb.search(question, k=5)
+        if not hits:
+            message = ("Je n'ai trouvé aucun passage qui réponde à cette question." if lang == "fr"
+                       else "I found no passage that answers this question.")
+            return {"question": question, "answer": message, "answers": [], "sparql": None,
+                    "evidence": [], "confidence": 0.0}
+        candidates = []
+        for rank_, hit in enumerate(hits[:3]):
+            row = hit.row
+            for a, b in sentence_spans(row.text, 0, len(row.text)):
+                candidates.append((row, a, b, rank_))
+        vectors = self.kb.encoder.encode([question] + [row.text[a:b] for row, a, b, _ in candidates], query=True)
+        q_terms = set(tokens(question))
+        wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
+        best, best_score = None, -1.0
+        for (row, a, b, rank_), vector in zip(candidates, vectors[1:]):
+            overlap = len(q_terms & set(tokens(row.text[a:b]))) / max(len(q_terms), 1)
+            score = float(vectors[0] @ vector) + 0.3 * overlap - 0.03 * rank_
+            if wants_definition and _DEFINES.search(row.text[a:b]):
+                score += DEFINITION_BONUS
+            if score > best_score:
+                best, best_score = (row, a, b), score
+        row, a, b = best
+        sentence = row.text[a:b]
+        evidence = [{"text": sentence, "report": row.report, "section": row.section, "start": row.start + a,
+                     "end": row.start + b, "score": round(best_score, 4)}]
+        evidence += [{"text": h.row.text, "report": h.row.report, "section": h.row.section,
+                      "start": h.row.start, "end": h.row.end, "score": round(h.score, 4)} for h in hits[:3]]
+        return {"question": question, "answer": sentence, "answers": [], "sparql": None, "evidence": evidence,
+                "confidence": round(max(0.05, min(0.6, best_score * 0.8)), 2)}
+
+    # -- when nothing fits ---------------------------------------------------
+
+    def _not_found(self, question: str, kind, missing: list[str], lang: str) -> dict | None:
+        """A question about a person or organisation the graph does not know."""
+        need = missing[0].split("|")[0]
+        if need not in ("person", "org"):
+            return None
+        name = _capitalised_name(question)
+        if not name:
+            return None
+        import difflib
+
+        pool = {label: e for e in self.table.of_kind(need) for label in e.labels}
+        close = difflib.get_close_matches(name, list(pool), n=3, cutoff=0.4)
+        what = {"person": ("person", "personne"), "org": ("organisation", "organisation")}[need]
+        if lang == "fr":
+            text = f"Je n'ai trouvé aucune {what[1]} nommée « {name} »." + (
+                f" Les plus proches : {', '.join(close)}." if close else "")
+        else:
+            text = f"I found no {what[0]} named \u201c{name}\u201d." + (f" Closest: {', '.join(close)}." if close else "")
+        return {"question": question, "answer": text, "answers": [], "sparql": None, "evidence": [],
+                "confidence": 0.0, "closest": [{"label": c, "iri": pool[c].iri} for c in close]}
+
+    def _workshop_named_but_unknown(self, question: str) -> bool:
+        from .linking import _WORKSHOP_NUMBER
+
+        return bool(_WORKSHOP_NUMBER.search(question))
+
+    def _no_such_workshop(self, question: str, lang: str) -> dict:
+        from .linking import _WORKSHOP_NUMBER
+
+        m = _WORKSHOP_NUMBER.search(question)
+        number = m.group(1) or m.group(2)
+        known = sorted((n, y, t) for n, y, t in self.table.workshops.values() if n is not None)
+        listing = ", ".join(f"{n} ({y})" for n, y, _ in known[:8])
+        text = (f"Je n'ai trouvé aucun atelier numéro {number}. Ateliers connus : {listing}." if lang == "fr"
+                else f"I found no workshop numbered {number}. Known workshops: {listing}.")
+        return {"question": question, "answer": text, "answers": [], "sparql": None, "evidence": [],
+                "confidence": 0.0, "closest": [{"label": f"{t} ({n}, {y})", "iri": iri}
+                                               for iri, (n, y, t) in list(self.table.workshops.items())[:3]]}
+
+
+def _language(question: str) -> str:
+    lang, score = detect_language(question)
+    return "fr" if lang == "fr" and score >= 0.4 else "en"
+
+
+def _delexicalise(question: str, links: dict[str, list[Link]]) -> str:
+    spans = sorted({(l.start, l.end, PLACEHOLDERS.get(kind, "")) for kind, ls in links.items()
+                    for l in ls[:1] if l.start >= 0 and kind in PLACEHOLDERS}, reverse=True)
+    text, last = question, len(question) + 1
+    for start, end, placeholder in spans:
+        if end <= last:
+            text = text[:start] + placeholder + text[end:]
+            last = start
+    return text
+
+
+def _role_in(question: str) -> str | None:
+    folded = fold(question)
+    for role, pattern in (("panellist", r"panel|speaker|intervenant|panéliste|paneliste|ponente"),
+                          ("moderator", r"moderat|moder"), ("reporter", r"rapporteur|reporter")):
+        if re.search(pattern, folded):
+            return role
+    return None
+
+
+def _figure(question: str) -> tuple[str, str, str]:
+    folded = fold(question)
+    for pattern, prop, english, french in FIGURES:
+        if re.search(pattern, folded):
+            return prop, english, french
+    raise AssertionError("the last pattern matches everything")
+
+
+def _capitalised_name(question: str) -> str | None:
+    words = re.findall(r"\b[A-ZÀ-Þ][\w'’-]+(?:\s+[A-ZÀ-Þ][\w'’-]+)+", question)
+    return words[-1] if words else None
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    conj = " et " if lang == "fr" else " and "
+    return ", ".join(items[:-1]) + conj + items[-1]
+
+
+def _workshop_phrase(iri: str | None, table: EntityTable, lang: str, with_title: bool = True) -> str:
+    if not iri or iri not in table.workshops:
+        return ""
+    number, year, title = table.workshops[iri]
+    if lang == "fr":
+        name = f"l'atelier {number} du FGI {year}" if number else "l'atelier"
+        return f"{name} (« {title} »)" if with_title or not number else name
+    name = f"workshop {number} at IGF {year}" if number else "the workshop"
+    return f"{name} (\u201c{title}\u201d)" if with_title or not number else name
+
+
+def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, table: EntityTable) -> str:
+    kind = answer.kind
+    workshops = list(dict.fromkeys(r["workshop"] for r in answer.rows if r["workshop"]))
+    by_workshop = {}
+    for row in answer.rows:
+        by_workshop.setdefault(row["workshop"], []).append(row["label"])
+    where = _workshop_phrase(workshops[0], table, lang) if len(workshops) == 1 else ""
+    names = _join(labels, lang)
+    fr = lang == "fr"
+    role_words = {"moderator": ("moderated", "a modéré", "ont modéré"),
+                  "remote_moderator": ("was the remote moderator of", "était modérateur à distance de", "étaient modérateurs à distance de"),
+                  "organizer": ("organised", "a organisé", "ont organisé"),
+                  "reporter": ("reported on", "a rédigé le rapport de", "ont rédigé le rapport de"),
+                  "panellist": ("spoke at", "est intervenu à", "sont intervenus à")}
+    if kind in role_words and len(workshops) > 1:
+        parts = [f"{_workshop_phrase(w, table, lang)}: {_join(list(dict.fromkeys(ls)), lang)}" for w, ls in by_workshop.items()]
+        return "; ".join(parts) + "."
+    if kind == "organizer":
+        people = [r["label"] for r in answer.rows if r["iri"] and "/person/" in r["iri"]]
+        orgs = [r["label"] for r in answer.rows if not (r["iri"] and "/person/" in r["iri"])]
+        if people and orgs:
+            who = _join(list(dict.fromkeys(people)), lang)
+            entities = _join(list(dict.fromkeys(orgs)), lang)
+            return (f"{who} a organisé {where or 'l’atelier'}, avec les entités organisatrices {entities}." if fr
+                    else f"{who} organised {where or 'the workshop'}, with the organising entities {entities}.")
+    if kind in role_words:
+        en, fr_one, fr_many = role_words[kind]
+        verb = (fr_one if len(labels) == 1 else fr_many) if fr else en
+        return f"{names} {verb} {where or ('l’atelier' if fr else 'the workshop')}."
+    if kind == "affiliation_of_person":
+        return (f"Affiliation : {names}." if fr else f"Affiliated with {names}.")
+    if kind == "people_of_org":
+        return f"{names}."
+    if kind == "presenter_of_example":
+        return (f"{names} a présenté cet exemple" if fr else f"{names} presented this example") + (
+            f" ({where})." if where else ".")
+    if kind in ("examples_of_person", "examples_of_principle"):
+        items = "; ".join(f"\u201c{label}\u201d" for label in labels)
+        return (f"{len(labels)} exemple(s) : {items}." if fr else f"{len(labels)} example(s): {items}.")
+    if kind == "example_outcome":
+        return " ".join(labels)
+    if kind == "workshop_of":
+        return _join([_workshop_phrase(r["iri"], table, lang) for r in answer.rows if r["iri"]] or labels, lang) + "."
+    if kind in ("principles_discussed", "collection_members"):
+        return (f"Principes : {names}." if fr else f"Principles: {names}.")
+    if kind == "figure":
+        _, english, french = _figure(question)
+        parts = [f"{v} {french if fr else english}" + (f" ({_workshop_phrase(w, table, lang)})" if len(by_workshop) > 1 else "")
+                 for w, vs in by_workshop.items() for v in vs]
+        return _join(parts, lang) + (f" — {where}." if where else ".")
+    if kind == "date":
+        return (f"Le {names}" if fr else f"On {names}") + (f" ({where})." if where else ".")
+    if kind == "place":
+        return (f"À {names}" if fr else f"In {names}") + (f" ({where})." if where else ".")
+    if kind == "title":
+        short = _workshop_phrase(workshops[0], table, lang, with_title=False) if len(workshops) == 1 else ""
+        if fr:
+            return f"Le titre de {short} est « {names} »." if short else f"« {names} »."
+        return f"The title of {short} is \u201c{names}\u201d." if short else f"\u201c{names}\u201d."
+    if kind in ("format", "theme", "gender", "events_built_on"):
+        return f"{names}" + (f" ({where})." if where else ".")
+    return names
+
+
+def _english_terms(answer: GraphAnswer, kb, lang: str) -> str:
+    """Name French examples in English too, through the glossary and the
+    organisations they involve: "(Council of Europe; reference group)"."""
+    iris = [r["iri"] for r in answer.rows if r["iri"]]
+    if not iris:
+        return ""
+    values = " ".join(f"<{iri}>" for iri in iris)
+    query = (f"{PREFIX_BLOCK}SELECT ?e ?label WHERE {{ VALUES ?e {{ {values} }} "
+             "{ ?e dcterms:subject ?t . ?t skos:prefLabel ?label FILTER(lang(?label) = \"" + lang + "\") } UNION "
+             "{ ?e igf:involves/schema:name ?label } }")
+    terms: dict[str, list[str]] = {}
+    for s in kb.query(query):
+        terms.setdefault(s["e"].value, []).append(s["label"].value)
+    glosses = [f"{'; '.join(sorted(set(terms[iri])))}" for iri in iris if iri in terms]
+    if not glosses:
+        return ""
+    return (" Termes clés : " if lang == "fr" else " Key terms: ") + " | ".join(glosses) + "."

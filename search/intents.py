@@ -1,0 +1,135 @@
+"""What a question asks: the nearest example question per kind (multilingual
+embeddings, entity names replaced by their type) plus keyword cues, in
+English, French and Spanish."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from igfkg.ingest.text import fold
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    needs: tuple[str, ...]  # entity kinds that must be linked; "workshop" is never needed
+    cue: str
+    examples: tuple[str, ...]
+
+
+KINDS = [
+    Kind("moderator", (), r"moderat|moder[ée]|chair|animat|anim[ée]", (
+        "Who moderated [WORKSHOP]?", "Who was the moderator?", "Who chaired the session?",
+        "Qui a modéré [WORKSHOP] ?", "Qui était le modérateur ?", "¿Quién moderó el taller?")),
+    Kind("remote_moderator", (), r"remote|online|distance|en ligne|remoto", (
+        "Who was the remote moderator of [WORKSHOP]?", "Who moderated online participation?",
+        "Qui était le modérateur à distance ?", "Qui a modéré en ligne ?")),
+    Kind("organizer", (), r"organi[sz]|organisat|organiz", (
+        "Who organised [WORKSHOP]?", "Who was the organiser of the workshop?", "Which organisations organised it?",
+        "Qui a organisé [WORKSHOP] ?", "Quelles organisations ont organisé l'atelier ?", "¿Quién organizó el taller?")),
+    Kind("reporter", (), r"report|rapport|relator|r[ée]dig|wrote", (
+        "Who reported on [WORKSHOP]?", "Who wrote the report?", "Who were the rapporteurs?",
+        "Qui a rédigé le rapport ?", "Qui sont les rapporteurs de l'atelier ?")),
+    Kind("panellist", (), r"panel|speaker|intervenant|ponente|spoke|speak|orateur", (
+        "Who were the panellists of [WORKSHOP]?", "Who spoke at the workshop?", "List the speakers.",
+        "Qui étaient les panélistes ?", "Qui a pris la parole pendant l'atelier ?", "¿Quiénes fueron los ponentes?")),
+    Kind("affiliation_of_person", ("person",), r"affiliat|organi[sz]ation|work for|works for|represent|employ|"
+         r"which (?:company|ministry|institution)|quelle organisation|pour qui|travaille|from where", (
+        "Which organisation is [PERSON] affiliated with?", "Who does [PERSON] work for?",
+        "What organisation does [PERSON] represent?", "Where is [PERSON] from?",
+        "À quelle organisation appartient [PERSON] ?", "Pour qui travaille [PERSON] ?",
+        "¿A qué organización pertenece [PERSON]?")),
+    Kind("people_of_org", ("org",), r"affiliat|from|came|represent|work|venait|vient|repr[ée]sent|de la part", (
+        "Who is affiliated with [ORG]?", "Which panellist came from [ORG]?", "Who spoke for [ORG]?",
+        "Who represented [ORG]?", "Who works for [ORG]?",
+        "Qui représentait [ORG] ?", "Quel panéliste venait de [ORG] ?", "Qui est affilié à [ORG] ?",
+        "¿Quién representó a [ORG]?")),
+    Kind("presenter_of_example", ("example",), r"present|gave|give|provid|describ|who|qui|fourni|donn|d[ée]crit", (
+        "Who presented [EXAMPLE]?", "Who gave the example of [EXAMPLE]?", "Who described [EXAMPLE]?",
+        "Qui a présenté l'exemple [EXAMPLE] ?", "Qui a présenté [EXAMPLE] ?", "¿Quién presentó [EXAMPLE]?")),
+    Kind("examples_of_person", ("person",), r"example|exemple|ejemplo|case|cas", (
+        "Which examples did [PERSON] give?", "What examples did [PERSON] present?", "What cases did [PERSON] describe?",
+        "Quels exemples [PERSON] a-t-il présentés ?", "Quels exemples a donné [PERSON] ?",
+        "¿Qué ejemplos presentó [PERSON]?")),
+    Kind("examples_of_principle", ("principle",), r"example|exemple|ejemplo|illustrat|case", (
+        "Which examples illustrate [PRINCIPLE]?", "Give examples of [PRINCIPLE].",
+        "Quels exemples illustrent [PRINCIPLE] ?", "¿Qué ejemplos ilustran [PRINCIPLE]?")),
+    Kind("example_outcome", ("example",), r"achiev|result|outcome|lead|led|effect|impact|r[ée]sultat|abouti|permis|"
+         r"happen|what came", (
+        "What did [EXAMPLE] achieve?", "What was the outcome of [EXAMPLE]?", "What came of [EXAMPLE]?",
+        "Qu'a permis [EXAMPLE] ?", "Quel a été le résultat de [EXAMPLE] ?", "¿Qué logró [EXAMPLE]?")),
+    Kind("workshop_of", ("example|person|org|principle",), r"which workshop|what workshop|quel atelier|"
+         r"dans quel atelier|qu[ée] taller|which session|where was .* discussed", (
+        "Which workshop discussed [EXAMPLE]?", "In which workshop did [PERSON] speak?",
+        "Which workshops discussed [PRINCIPLE]?", "Which workshop was [ORG] involved in?",
+        "Quel atelier a discuté [EXAMPLE] ?", "Dans quel atelier [PERSON] est-il intervenu ?",
+        "¿Qué taller discutió [EXAMPLE]?")),
+    Kind("principles_discussed", (), r"principle|principe|principio", (
+        "Which principles did [WORKSHOP] discuss?", "What principles were discussed?",
+        "Which multistakeholder principles came up?",
+        "Quels principes l'atelier a-t-il abordés ?", "Quels principes ont été discutés ?",
+        "¿Qué principios se discutieron?")),
+    Kind("collection_members", ("collection",), r"principle|principe|list|which|quels", (
+        "Which principles are [COLLECTION]?", "Which principles did the recommendations list as [COLLECTION]?",
+        "Quels principes sont [COLLECTION] ?")),
+    Kind("title", (), r"title|titre|t[ií]tulo|called|name of|nom de|named|intitul", (
+        "What is the title of [WORKSHOP]?", "What was [WORKSHOP] called?", "What is the name of the workshop?",
+        "Quel est le titre de [WORKSHOP] ?", "Comment s'intitule l'atelier ?", "¿Cuál es el título del taller?")),
+    Kind("date", (), r"when|date|quand|cu[aá]ndo|what day|which day|quel jour", (
+        "When did [WORKSHOP] take place?", "When was the workshop held?", "On what date was it?",
+        "Quand a eu lieu [WORKSHOP] ?", "À quelle date s'est tenu l'atelier ?", "¿Cuándo fue el taller?")),
+    Kind("place", (), r"where|o[uù] |d[oó]nde|city|ville|country|pays|location|lieu", (
+        "Where did [WORKSHOP] take place?", "In which city was the workshop held?", "In which country was it?",
+        "Où a eu lieu [WORKSHOP] ?", "Dans quelle ville s'est tenu l'atelier ?", "¿Dónde fue el taller?")),
+    Kind("format", (), r"format|formato|kind of session|type of session|type de session", (
+        "What was the format of [WORKSHOP]?", "What kind of session was it?", "Was it a panel or a roundtable?",
+        "Quel était le format de l'atelier ?", "¿Cuál fue el formato?")),
+    Kind("theme", (), r"theme|th[eè]me|tema|topic|sujet", (
+        "What was the theme of [WORKSHOP]?", "Which theme did the workshop belong to?",
+        "Quel était le thème de l'atelier ?", "¿Cuál fue el tema del taller?")),
+    Kind("figure", (), r"how many|combien|cu[aá]nt|number of|nombre de|count|participants?|attend|particip", (
+        "How many participants attended [WORKSHOP]?", "How many women took part?", "How many male participants were there?",
+        "How many young participants attended?", "How many participants came from developing countries?",
+        "Combien de participants y avait-il ?", "Combien de femmes ont participé ?",
+        "¿Cuántas mujeres participaron?")),
+    Kind("gender", (), r"gender|genre|g[ée]nero|women'?s empowerment|[ée]galit[ée]", (
+        "Did the session discuss gender equality?", "Was women's empowerment discussed?",
+        "La session a-t-elle abordé l'égalité des genres ?")),
+    Kind("events_built_on", (), r"build|built|earlier|previous|prior|ant[ée]rieur|appuie|pr[ée]c[ée]dent|based on", (
+        "Which earlier events did [WORKSHOP] build on?", "What previous sessions did the workshop build upon?",
+        "Sur quels événements antérieurs l'atelier s'appuie-t-il ?")),
+]
+# Questions about ideas rather than facts: answered from the passages.
+KINDS.append(Kind("passage", (), r"^(?:what is|what are|what does|why|how (?:can|could|should|do|does|did)|"
+                  r"explain|describe|qu'est-ce|que (?:signifie|veut)|pourquoi|comment)\b", (
+    "What is soft law according to the discussion?", "What does [PRINCIPLE] mean?", "What does the report say about it?",
+    "Why is this important?", "How can decisions be made?", "What did participants say about the challenges?",
+    "Explain the argument about regulation.", "Qu'est-ce que le droit mou ?", "Pourquoi est-ce important ?",
+    "Que dit le rapport sur la prise de décision ?", "Comment les décisions sont-elles prises ?")))
+BY_NAME = {kind.name: kind for kind in KINDS}
+CUE_BONUS = 0.15
+THRESHOLD = 0.5  # below this, the question goes to the passages
+
+
+@lru_cache(maxsize=4)
+def _example_vectors(encoder_name: str, encoder) -> tuple[list[str], np.ndarray]:
+    names = [kind.name for kind in KINDS for _ in kind.examples]
+    return names, encoder.encode([example for kind in KINDS for example in kind.examples])
+
+
+def rank_kinds(delexicalised: str, encoder) -> list[tuple[str, float]]:
+    """(kind, score) best first, for a question whose entity names were
+    replaced by [PERSON], [ORG], ... placeholders."""
+    names, vectors = _example_vectors(encoder.name, encoder)
+    similarity = vectors @ encoder.encode([delexicalised], query=True)[0]
+    best: dict[str, float] = {}
+    for name, value in zip(names, similarity):
+        best[name] = max(best.get(name, -1.0), float(value))
+    folded = fold(delexicalised)
+    for kind in KINDS:
+        if re.search(kind.cue, folded):
+            best[kind.name] += CUE_BONUS
+    return sorted(best.items(), key=lambda item: -item[1])

@@ -1,0 +1,189 @@
+"""Entity linking: which people, organisations, workshops, examples and
+principles a question names, by label, alias, part of a name, accents or
+small misspellings aside, and across languages through the glossary.
+
+The entity table is read from the graph through the knowledge base's public
+``query``; nothing here writes anything.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from igfkg.ingest.text import fold, fold_chars
+
+from .lexical import tokens
+
+TYPES = {
+    "http://schema.org/Person": "person", "http://schema.org/Organization": "org",
+    "https://w3id.org/igfkg/ns#Workshop": "workshop", "https://w3id.org/igfkg/ns#Example": "example",
+    "http://www.w3.org/2004/02/skos/core#Concept": "concept",
+    "http://www.w3.org/2004/02/skos/core#Collection": "collection",
+}
+ENTITY_QUERY = """SELECT DISTINCT ?e ?type ?label ?scheme WHERE {
+  VALUES ?type { schema:Person schema:Organization igf:Workshop igf:Example skos:Concept skos:Collection }
+  ?e a ?type .
+  { ?e schema:name ?label } UNION { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label }
+  OPTIONAL { ?e skos:inScheme ?scheme }
+}"""
+WORKSHOP_QUERY = """SELECT ?w ?number ?year ?title WHERE { ?w a igf:Workshop ; schema:name ?title .
+  OPTIONAL { ?w igf:workshopNumber ?number } OPTIONAL { ?w schema:superEvent/igf:year ?year } }"""
+EXAMPLE_TERMS_QUERY = """SELECT ?e ?term WHERE { ?e a igf:Example ; dcterms:subject ?term }"""
+
+_WORKSHOP_NUMBER = re.compile(r"\b(?:workshop|atelier|taller|ws|session|séance)\s*(?:#|no\.?|n°|number|num[ée]ro)?\s*(\d{1,4})\b"
+                              r"|#\s*(\d{1,4})\b", re.I)
+_YEAR = re.compile(r"\b(?:igf|fgi)?\s*((?:19|20)\d{2})\b", re.I)
+
+
+@dataclass
+class Entity:
+    iri: str
+    kind: str  # person, org, workshop, example, principle, term, collection
+    labels: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.labels[0] if self.labels else self.iri
+
+
+@dataclass(frozen=True)
+class Link:
+    entity: Entity
+    score: float
+    start: int  # span in the question, for delexicalising; -1 when spread out
+    end: int
+
+
+class EntityTable:
+    """Everything a question can name, read once per knowledge-base version."""
+
+    def __init__(self, kb, base: str):
+        self.entities: dict[str, Entity] = {}
+        for s in kb.query(ENTITY_QUERY):
+            iri, label = s["e"].value, s["label"].value
+            kind = TYPES[s["type"].value]
+            if kind == "concept":
+                scheme = s["scheme"].value if s["scheme"] is not None else ""
+                kind = "term" if scheme.endswith("/term/scheme") else "principle"
+            entity = self.entities.setdefault(iri, Entity(iri, kind))
+            if kind in ("principle", "term") and entity.kind != kind:
+                entity.kind = kind
+            if label not in entity.labels:
+                entity.labels.append(label)
+        self.workshops = {}
+        for s in kb.query(WORKSHOP_QUERY):
+            number = int(s["number"].value) if s["number"] is not None else None
+            year = int(s["year"].value) if s["year"] is not None else None
+            self.workshops[s["w"].value] = (number, year, s["title"].value)
+        self.example_terms: dict[str, set[str]] = {}
+        for s in kb.query(EXAMPLE_TERMS_QUERY):
+            self.example_terms.setdefault(s["e"].value, set()).add(s["term"].value)
+        self._label_tokens = {iri: [set(tokens(label)) for label in e.labels] for iri, e in self.entities.items()}
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+
+def link(question: str, table: EntityTable, encoder=None) -> dict[str, list[Link]]:
+    """Links by kind, best first."""
+    folded = fold_chars(question)
+    q_tokens = set(tokens(question))
+    stems = {_stem(t) for t in q_tokens}
+    found: dict[str, list[Link]] = {}
+
+    for entity in table.entities.values():
+        if entity.kind == "workshop":
+            continue
+        best: Link | None = None
+        for label, label_tokens in zip(entity.labels, table._label_tokens[entity.iri]):
+            candidate = _match_label(question, folded, label, label_tokens, stems, entity)
+            if candidate and (best is None or candidate.score > best.score):
+                best = candidate
+        if best:
+            found.setdefault(entity.kind, []).append(best)
+
+    _link_workshops(question, table, found)
+    _link_examples(question, table, found, encoder)
+    for kind in found:
+        found[kind].sort(key=lambda l: -l.score)
+    return found
+
+
+def _match_label(question, folded, label, label_tokens, stems, entity) -> Link | None:
+    if not label_tokens:
+        return None
+    if label.replace(" ", "").isupper() and 2 <= len(label) <= 8:  # acronym: as written
+        m = re.search(r"(?<![\w])" + re.escape(label) + r"(?![\w])", question)
+        return Link(entity, 1.0, m.start(), m.end()) if m else None
+    m = re.search(r"(?<![\w])" + re.escape(fold(label)) + r"(?![\w])", folded)
+    if m and (len(label_tokens) > 1 or len(label) >= 4):
+        return Link(entity, 1.0 + 0.01 * len(label_tokens), m.start(), m.end())
+    label_stems = {_stem(t) for t in label_tokens}
+    common = label_stems & stems
+    if entity.kind == "person":
+        ordered = [_stem(t) for t in tokens(label)]
+        surname, first = ordered[-1], ordered[0]
+        fuzzy = {t for t in label_stems - common if len(t) >= 5 and _fuzzy_in(t, stems)}
+        # "Hallemborg", "Johan Halemborg" (a typo) or "Wolfgang": the surname, even misspelt,
+        # or the exact first name; "John Smith" is not "Johan Hallemborg".
+        if surname in common | fuzzy or (first in common and len(first) >= 4):
+            matched = common | fuzzy
+            return Link(entity, 0.6 + 0.4 * len(matched) / len(label_stems), *_span(folded, matched))
+        return None
+    if entity.kind in ("org", "principle", "collection", "term") and len(label_stems) >= 2:
+        share = len(common) / len(label_stems)
+        if len(common) >= 2 and share >= 0.6:
+            return Link(entity, 0.5 + 0.4 * share, -1, -1)
+    return None
+
+
+def _link_workshops(question, table, found) -> None:
+    numbers = {int(a or b) for a, b in _WORKSHOP_NUMBER.findall(question)}
+    years = {int(y) for y in _YEAR.findall(question)}
+    for iri, (number, year, title) in table.workshops.items():
+        entity = Entity(iri, "workshop", [title])
+        if number is not None and number in numbers and (not years or year in years):
+            m = _WORKSHOP_NUMBER.search(question)
+            found.setdefault("workshop", []).append(Link(entity, 1.0, m.start(), m.end()))
+        elif fold(title) in fold(question):
+            found.setdefault("workshop", []).append(Link(entity, 0.95, -1, -1))
+
+
+def _link_examples(question, table, found, encoder) -> None:
+    """Examples are long French sentences: match them through shared glossary
+    terms, shared words and, with an encoder, meaning."""
+    examples = table.of_kind("example")
+    if not examples:
+        return
+    q_terms = {link.entity.iri for link in found.get("term", [])}
+    q_stems = {_stem(t) for t in tokens(question)}
+    scores = {}
+    for example in examples:
+        terms = table.example_terms.get(example.iri, set())
+        term_share = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
+        words = {_stem(t) for label in example.labels for t in tokens(label)}
+        word_share = len(q_stems & words) / max(len(q_stems), 1)
+        scores[example.iri] = 0.6 * term_share + 0.4 * word_share
+    if encoder is not None:
+        vectors = encoder.encode([question] + [e.labels[0] for e in examples])
+        for example, vector in zip(examples, vectors[1:]):
+            scores[example.iri] += 0.5 * float(vectors[0] @ vector)
+    best = [e for e in examples if scores[e.iri] >= 0.45]
+    found["example"] = [Link(e, scores[e.iri], -1, -1) for e in best]
+
+
+def _stem(word: str) -> str:
+    word = word.removesuffix("'s").removesuffix("’s")
+    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+
+
+def _fuzzy_in(token: str, stems: set[str]) -> bool:
+    return any(difflib.SequenceMatcher(None, token, s).ratio() >= 0.85 for s in stems if len(s) >= 4)
+
+
+def _span(folded: str, words: set[str]) -> tuple[int, int]:
+    positions = [m.span() for w in words for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"\w*", folded)]
+    if not positions:
+        return -1, -1
+    return min(p[0] for p in positions), max(p[1] for p in positions)
