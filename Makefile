@@ -20,6 +20,7 @@ setup: $(BIN)/.installed
 demo: setup
 	$(BIN)/igfkg --home $(HOME_DIR) ingest samples/
 	$(BIN)/igfkg --home $(HOME_DIR) sparql examples/who-moderated.rq
+	$(BIN)/igfkg --home $(HOME_DIR) ask "Which panellist came from Brazil's foreign ministry?"
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -107,3 +107,34 @@ def evaluate_search(search, queries: list[dict], depth: int = 10) -> SearchScore
         recall_at_5=sum(1 for r in ranks.values() if r and r <= 5) / n,
         mrr=sum(1 / r for r in ranks.values() if r) / n,
         ranks=ranks)
+
+
+# -- questions ------------------------------------------------------------------
+
+def answered_correctly(item: dict, response: dict) -> bool:
+    """An expected answer counts when it appears (case and accents aside) in
+    the answer, the answers' labels or, for passage questions, the first
+    evidence passage."""
+    found = fold(" ".join([response["answer"], *(a["label"] for a in response["answers"])]))
+    if "passage_contains" in item:
+        evidence = response["evidence"][0]["text"] if response["evidence"] else ""
+        return fold(item["passage_contains"]) in fold(response["answer"] + " " + evidence)
+    if "answers_all" in item:
+        return all(fold(a) in found for a in item["answers_all"])
+    return any(fold(a) in found for a in item["answers"])
+
+
+def evaluate_answers(ask, items: list[dict]) -> dict:
+    """Share answered correctly overall, by kind and by language, and the misses."""
+    results = []
+    for item in items:
+        response = ask(item["q"])
+        results.append((item, answered_correctly(item, response), response))
+
+    def share(selected):
+        return sum(ok for _, ok, _ in selected) / len(selected) if selected else 1.0
+
+    by = lambda key: {value: share([r for r in results if r[0].get(key) == value])  # noqa: E731
+                      for value in sorted({r[0].get(key, "?") for r in results})}
+    return {"overall": share(results), "by_kind": by("kind"), "by_lang": by("lang"), "count": len(results),
+            "misses": [(item["q"], response["answer"]) for item, ok, response in results if not ok]}

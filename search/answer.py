@@ -47,6 +47,19 @@ _DEFINITION_QUESTION = re.compile(r"^(?:what (?:is|are|does|do)|qu'?est-ce|que (
 _DEFINES = re.compile(r"\((?:i\.e\.|e\.g\.|c'est-à-dire|par exemple)|\bsuch as\b|\bincluding\b|\bmeans\b|"
                       r"\brefers to\b|c'est-à-dire|\btels? que\b|\bnotamment\b|\bse définit\b", re.I)
 DEFINITION_BONUS = 0.08
+NAME_BONUS = 0.1
+# A following sentence that opens with a pronoun goes on about the same thing.
+_CONTINUES = re.compile(r"(?:il|elle|ils|elles|ce|cet|cette|ces|it|this|these|they|he|she|[eé]l|ella|este|esta)\b", re.I)
+
+
+def _with_continuation(text: str, start: int, end: int, most: int = 2) -> int:
+    """Extend a sentence [start, end) with up to ``most`` sentences that continue it."""
+    spans = [span for span in sentence_spans(text, 0, len(text)) if span[0] >= end]
+    for a, b in spans[:most]:
+        if not _CONTINUES.match(text, a):
+            break
+        end = b
+    return end
 PREFIX_BLOCK = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
                        if name in ("igf", "schema", "skos", "dcterms", "org", "rdf", "prov", "nif"))
 
@@ -56,6 +69,7 @@ class GraphAnswer:
     kind: str
     sparql: str
     rows: list[dict]  # label, iri, workshop, fact
+    subject: str = ""  # the name of the linked entity the question is about, if one
 
 
 class Answerer:
@@ -89,14 +103,15 @@ class Answerer:
                 continue
             if links.get("workshop") is None and self._workshop_named_but_unknown(question):
                 return self._no_such_workshop(question, lang)
-            answer = self._graph_answer(kind_name, links, question)
+            answer = self._graph_answer(kind_name, links, question, lang)
             if answer and answer.rows:
                 return self._respond(question, answer, lang, score, links)
-        return self._passage_answer(question, lang)
+        return self._passage_answer(question, lang, links)
 
     # -- graph -------------------------------------------------------------
 
-    def _graph_answer(self, kind: str, links: dict[str, list[Link]], question: str) -> GraphAnswer | None:
+    def _graph_answer(self, kind: str, links: dict[str, list[Link]], question: str,
+                      lang: str = "en") -> GraphAnswer | None:
         workshops = [l.entity.iri for l in links.get("workshop", [])[:3]]
         w_values = f"VALUES ?w {{ {' '.join(f'<{iri}>' for iri in workshops)} }}\n  " if workshops else ""
         first = {k: v[0].entity.iri for k, v in links.items() if v}
@@ -134,10 +149,10 @@ class Answerer:
         elif kind == "principles_discussed":
             scheme = self.kb.iris.base + "principle/scheme"
             body = (f"{w_values}?w dcterms:subject ?x . ?x skos:inScheme <{scheme}> ; skos:prefLabel ?label "
-                    "FILTER(lang(?label) = \"en\") BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
+                    f"FILTER(lang(?label) = \"{lang}\") BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
         elif kind == "collection_members":
             body = (f"VALUES ?c {{ <{first['collection']}> }}\n  ?c skos:member ?x . ?x skos:prefLabel ?label "
-                    "FILTER(lang(?label) = \"en\") OPTIONAL { ?w dcterms:subject ?x } "
+                    f"FILTER(lang(?label) = \"{lang}\") OPTIONAL {{ ?w dcterms:subject ?x }} "
                     "BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
         elif kind in ("title", "format", "theme", "date"):
             prop = {"title": "schema:name", "format": "igf:format", "theme": "igf:theme", "date": "schema:startDate"}[kind]
@@ -166,7 +181,9 @@ class Answerer:
             rows.append({"label": label.value, "iri": x.value if isinstance(x, ox.NamedNode) else None,
                          "workshop": s["w"].value if s["w"] is not None else None,
                          "fact": (s["s"], s["p"], s["o"])})
-        return GraphAnswer(kind, sparql, rows)
+        needs = intents.BY_NAME[kind].needs
+        subject = next((links[k][0].entity.name for need in needs for k in need.split("|") if links.get(k)), "")
+        return GraphAnswer(kind, sparql, rows, subject)
 
     def _evidence(self, answer: GraphAnswer) -> list[dict]:
         facts = [r["fact"] for r in answer.rows if all(t is not None for t in r["fact"])]
@@ -200,7 +217,7 @@ class Answerer:
 
     # -- passages ------------------------------------------------------------
 
-    def _passage_answer(self, question: str, lang: str) -> dict:
+    def _passage_answer(self, question: str, lang: str, links: dict | None = None) -> dict:
         hits = self.kb.search(question, k=5)
         if not hits:
             message = ("Je n'ai trouvé aucun passage qui réponde à cette question." if lang == "fr"
@@ -210,20 +227,30 @@ class Answerer:
         candidates = []
         for rank_, hit in enumerate(hits[:3]):
             row = hit.row
+            previous = None
             for a, b in sentence_spans(row.text, 0, len(row.text)):
-                candidates.append((row, a, b, rank_))
-        vectors = self.kb.encoder.encode([question] + [row.text[a:b] for row, a, b, _ in candidates], query=True)
+                # A sentence opening with a pronoun is about whom the sentence before names.
+                about = row.text[previous[0]:b] if previous and _CONTINUES.match(row.text, a) else row.text[a:b]
+                candidates.append((row, a, b, rank_, about))
+                previous = (a, b)
+        vectors = self.kb.encoder.encode([question] + [row.text[a:b] for row, a, b, _, _ in candidates], query=True)
         q_terms = set(tokens(question))
         wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
+        # Names of the people and organisations the question names, to favour sentences about them.
+        names = {fold(word) for kind in ("person", "org") for l in (links or {}).get(kind, [])[:2]
+                 for label in l.entity.labels for word in label.split() if len(word) >= 4}
         best, best_score = None, -1.0
-        for (row, a, b, rank_), vector in zip(candidates, vectors[1:]):
+        for (row, a, b, rank_, about), vector in zip(candidates, vectors[1:]):
             overlap = len(q_terms & set(tokens(row.text[a:b]))) / max(len(q_terms), 1)
             score = float(vectors[0] @ vector) + 0.3 * overlap - 0.03 * rank_
             if wants_definition and _DEFINES.search(row.text[a:b]):
                 score += DEFINITION_BONUS
+            if names and names & {fold(word) for word in re.findall(r"[\w'-]+", about)}:
+                score += NAME_BONUS
             if score > best_score:
                 best, best_score = (row, a, b), score
         row, a, b = best
+        b = _with_continuation(row.text, a, b)
         sentence = row.text[a:b]
         evidence = [{"text": sentence, "report": row.report, "section": row.section, "start": row.start + a,
                      "end": row.start + b, "score": round(best_score, 4)}]
@@ -360,9 +387,9 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
         verb = (fr_one if len(labels) == 1 else fr_many) if fr else en
         return f"{names} {verb} {where or ('l’atelier' if fr else 'the workshop')}."
     if kind == "affiliation_of_person":
-        return (f"Affiliation : {names}." if fr else f"Affiliated with {names}.")
+        return (f"{answer.subject} : {names}." if fr else f"{answer.subject} is affiliated with {names}.")
     if kind == "people_of_org":
-        return f"{names}."
+        return (f"{names} ({answer.subject})." if fr else f"{names} (affiliated with {answer.subject}).")
     if kind == "presenter_of_example":
         return (f"{names} a présenté cet exemple" if fr else f"{names} presented this example") + (
             f" ({where})." if where else ".")
@@ -381,7 +408,8 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
                  for w, vs in by_workshop.items() for v in vs]
         return _join(parts, lang) + (f" — {where}." if where else ".")
     if kind == "date":
-        return (f"Le {names}" if fr else f"On {names}") + (f" ({where})." if where else ".")
+        days = _join([_long_date(label, lang) for label in labels], lang)
+        return (f"Le {days}" if fr else f"On {days}") + (f" ({where})." if where else ".")
     if kind == "place":
         return (f"À {names}" if fr else f"In {names}") + (f" ({where})." if where else ".")
     if kind == "title":
@@ -392,6 +420,21 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
     if kind in ("format", "theme", "gender", "events_built_on"):
         return f"{names}" + (f" ({where})." if where else ".")
     return names
+
+
+_MONTHS = {"en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"],
+           "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre"]}
+
+
+def _long_date(iso: str, lang: str) -> str:
+    """2013-10-24 as "24 October 2013" or "24 octobre 2013"."""
+    try:
+        year, month, day = (int(part) for part in iso.split("-"))
+        return f"{day} {_MONTHS[lang][month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso
 
 
 def _english_terms(answer: GraphAnswer, kb, lang: str) -> str:

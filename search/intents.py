@@ -30,7 +30,7 @@ KINDS = [
     Kind("organizer", (), r"organi[sz]|organisat|organiz", (
         "Who organised [WORKSHOP]?", "Who was the organiser of the workshop?", "Which organisations organised it?",
         "Qui a organisé [WORKSHOP] ?", "Quelles organisations ont organisé l'atelier ?", "¿Quién organizó el taller?")),
-    Kind("reporter", (), r"report|rapport|relator|r[ée]dig|wrote", (
+    Kind("reporter", (), r"\breport(?:ed|er|ers|eur|eurs)\b|rapporteur|relator|r[ée]dig|wrote the report|report on", (
         "Who reported on [WORKSHOP]?", "Who wrote the report?", "Who were the rapporteurs?",
         "Qui a rédigé le rapport ?", "Qui sont les rapporteurs de l'atelier ?")),
     Kind("panellist", (), r"panel|speaker|intervenant|ponente|spoke|speak|orateur", (
@@ -90,7 +90,7 @@ KINDS = [
     Kind("theme", (), r"theme|th[eè]me|tema|topic|sujet", (
         "What was the theme of [WORKSHOP]?", "Which theme did the workshop belong to?",
         "Quel était le thème de l'atelier ?", "¿Cuál fue el tema del taller?")),
-    Kind("figure", (), r"how many|combien|cu[aá]nt|number of|nombre de|count|participants?|attend|particip", (
+    Kind("figure", (), r"how many|combien|cu[aá]nt|number of|nombre de|count", (
         "How many participants attended [WORKSHOP]?", "How many women took part?", "How many male participants were there?",
         "How many young participants attended?", "How many participants came from developing countries?",
         "Combien de participants y avait-il ?", "Combien de femmes ont participé ?",
@@ -106,6 +106,8 @@ KINDS = [
 KINDS.append(Kind("passage", (), r"^(?:what is|what are|what does|why|how (?:can|could|should|do|does|did)|"
                   r"explain|describe|qu'est-ce|que (?:signifie|veut)|pourquoi|comment)\b", (
     "What is soft law according to the discussion?", "What does [PRINCIPLE] mean?", "What does the report say about it?",
+    "What was said about [PRINCIPLE]?", "What did [PERSON] argue?", "Why did [PERSON] prefer it?",
+    "Que disent les participants sur [PRINCIPLE] ?",
     "Why is this important?", "How can decisions be made?", "What did participants say about the challenges?",
     "Explain the argument about regulation.", "Qu'est-ce que le droit mou ?", "Pourquoi est-ce important ?",
     "Que dit le rapport sur la prise de décision ?", "Comment les décisions sont-elles prises ?")))

@@ -21,12 +21,13 @@ TYPES = {
     "http://www.w3.org/2004/02/skos/core#Concept": "concept",
     "http://www.w3.org/2004/02/skos/core#Collection": "collection",
 }
-ENTITY_QUERY = """SELECT DISTINCT ?e ?type ?label ?scheme WHERE {
+ENTITY_QUERY = """SELECT DISTINCT ?e ?type ?label ?scheme ?rank WHERE {
   VALUES ?type { schema:Person schema:Organization igf:Workshop igf:Example skos:Concept skos:Collection }
   ?e a ?type .
-  { ?e schema:name ?label } UNION { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label }
+  { ?e schema:name ?label BIND(0 AS ?rank) } UNION { ?e skos:prefLabel ?label BIND(1 AS ?rank) }
+  UNION { ?e skos:altLabel ?label BIND(2 AS ?rank) }
   OPTIONAL { ?e skos:inScheme ?scheme }
-}"""
+} ORDER BY ?e ?rank"""
 WORKSHOP_QUERY = """SELECT ?w ?number ?year ?title WHERE { ?w a igf:Workshop ; schema:name ?title .
   OPTIONAL { ?w igf:workshopNumber ?number } OPTIONAL { ?w schema:superEvent/igf:year ?year } }"""
 EXAMPLE_TERMS_QUERY = """SELECT ?e ?term WHERE { ?e a igf:Example ; dcterms:subject ?term }"""

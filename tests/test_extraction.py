@@ -81,7 +81,7 @@ def test_which_principles_the_workshop_discussed_in_english(sample_kb):
     found = rows(sample_kb, """SELECT DISTINCT ?label WHERE { ?w igf:workshopNumber 41 ; dcterms:subject ?c .
         ?c skos:prefLabel ?label FILTER(lang(?label) = "en") }""")
     labels = {r["label"] for r in found}
-    assert {"transparency", "consensus-based decision-making", "inclusiveness", "self-organisation",
+    assert {"transparency", "consensus-based decision-making", "inclusiveness", "self-organization",
             "Roles of stakeholders"} <= labels
     # French passages are tagged with the same concepts as the English agenda.
     french = rows(sample_kb, """SELECT DISTINCT ?label WHERE { ?p dcterms:language "fr" ; dcterms:subject ?c .
