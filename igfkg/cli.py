@@ -277,6 +277,31 @@ def ask(obj: Context, question, as_json):
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, help="Port to listen on.")
+@click.option("--token", envvar="IGFKG_TOKEN", help="Bearer token that allows writes (/update, graph store) "
+              "[env IGFKG_TOKEN]; without one, writes are off.")
+@click.option("--query-timeout", default=10.0, show_default=True, help="Seconds a SPARQL query may run.")
+@click.option("--row-limit", default=10_000, show_default=True, help="Most rows a SPARQL query may return.")
+@click.option("--threads", default=8, show_default=True, help="Worker threads.")
+@click.pass_obj
+def serve(obj: Context, host, port, token, query_timeout, row_limit, threads):
+    """Start the web service (SPARQL endpoint, JSON API, pages) with waitress."""
+    import waitress
+
+    from igfkg.web import create_app
+
+    kb = obj.open()
+    app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit)
+    click.echo(f"igfkg serving {kb.config.home} on http://{host}:{port}/ "
+               f"(SPARQL at /sparql, writes {'on' if token else 'off'})", err=True)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="igfkg")
+    finally:
+        kb.close()
+
+
+@main.command()
 @click.pass_obj
 def reindex(obj: Context):
     """Rebuild the passage index from the graph (e.g. with another --embeddings)."""

@@ -261,6 +261,54 @@ class KnowledgeBase:
         The namespaces in ontology.PREFIXES may be used without PREFIX lines."""
         return self.store.query(sparql, prefixes=PREFIXES, base_iri=self.iris.base, **options)
 
+    # -- SPARQL protocol and graph store (raw dataset semantics) ----------------
+
+    def protocol_query(self, sparql: str, base_iri: str | None = None,
+                       default_graphs: list[str] = (), named_graphs: list[str] = ()):
+        """A query as the SPARQL protocol asks: no predeclared prefixes; the
+        dataset given by the protocol, when given, replaces the query's own."""
+        options = {}
+        if default_graphs or named_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        return self.store.query(sparql, base_iri=base_iri, **options)
+
+    def protocol_update(self, sparql: str, base_iri: str | None = None) -> None:
+        """A SPARQL 1.1 Update on the raw store, in one transaction. It acts on
+        the default graph as it is: igfkg's own merge is kept by ingest alone."""
+        self.store.update(sparql, base_iri=base_iri)
+        self._changed()
+
+    def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        return isinstance(graph, ox.DefaultGraph) or self.store.contains_named_graph(graph)
+
+    def graph_triples(self, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
+        return [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
+
+    def put_graph(self, graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple], replace: bool) -> bool:
+        """Replace (PUT) or add to (POST) a graph in one transaction; True if it is new."""
+        created = not self.graph_exists(graph)
+        default = isinstance(graph, ox.DefaultGraph)
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        steps = [] if default else [f"CREATE SILENT GRAPH {graph}"]
+        if replace:
+            steps.append("CLEAR SILENT DEFAULT" if default else f"CLEAR SILENT GRAPH {graph}")
+        steps.append(f"INSERT DATA {{ {body if default else f'GRAPH {graph} {{ {body} }}'} }}")
+        self.store.update(" ;\n".join(steps))
+        self._changed()
+        return created
+
+    def drop_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        if not self.graph_exists(graph):
+            return False
+        self.store.update("CLEAR DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH {graph}")
+        self._changed()
+        return True
+
+    def _changed(self) -> None:
+        self._entity_labels = None
+        self.version += 1
+
     def report_ids(self) -> list[str]:
         ids = []
         for graph in self.store.named_graphs():
