@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 HOME_DIR ?= data
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean browser
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,22 @@ demo: setup
 	$(BIN)/igfkg --home $(HOME_DIR) sparql examples/who-moderated.rq
 	$(BIN)/igfkg --home $(HOME_DIR) ask "Which panellist came from Brazil's foreign ministry?"
 
-test: setup
+# Debian's Chromium and its driver for the browser tests (needs root, as on CI;
+# without them the browser tests are skipped).
+browser:
+	@command -v chromedriver >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) || \
+		echo "could not install chromium: the browser tests will be skipped"
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_extraction.py
+	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_ask.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) test-output

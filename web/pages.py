@@ -9,6 +9,32 @@ from igfkg.kb import KnowledgeBaseError
 from igfkg.search.hybrid import highlight_spans
 
 from .api import ask_from_request, search_from_request
+from .linked import entity_link
+
+EXAMPLE_QUERIES = {
+    "Workshops by principle": """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <http://schema.org/>
+PREFIX igf: <https://w3id.org/igfkg/ns#>
+SELECT ?principle (COUNT(DISTINCT ?w) AS ?workshops) WHERE {
+  ?w a igf:Workshop ; dcterms:subject ?c .
+  ?c skos:prefLabel ?principle FILTER(lang(?principle) = "en")
+} GROUP BY ?principle ORDER BY DESC(?workshops) ?principle""",
+    "People by organisation": """PREFIX schema: <http://schema.org/>
+SELECT ?organisation ?person WHERE {
+  ?p a schema:Person ; schema:name ?person ; schema:affiliation/schema:name ?organisation
+} ORDER BY ?organisation ?person""",
+    "Participation figures": """PREFIX schema: <http://schema.org/>
+PREFIX igf: <https://w3id.org/igfkg/ns#>
+SELECT ?number ?year ?women ?men ?total WHERE {
+  ?w a igf:Workshop ; igf:workshopNumber ?number ; schema:superEvent/igf:year ?year .
+  OPTIONAL { ?w igf:femaleParticipants ?women } OPTIONAL { ?w igf:maleParticipants ?men }
+  OPTIONAL { ?w igf:totalParticipants ?total }
+} ORDER BY ?year ?number""",
+}
+FIGURES = [("femaleParticipants", "women"), ("maleParticipants", "men"), ("youngParticipants", "young"),
+           ("developingCountryParticipants", "developing"), ("developedCountryParticipants", "developed"),
+           ("ldcParticipants", "LDC"), ("totalParticipants", "total")]
 
 bp = Blueprint("pages", __name__)
 
@@ -32,7 +58,8 @@ def ask_page():
         return _page_error(str(exc))
     if wants_json():
         return jsonify(data or {})
-    return render_template("answer.html", data=data, highlight=highlight)
+    return render_template("answer.html", data=data, highlight=highlight,
+                           link=entity_link(current_app.config["KB"]))
 
 
 @bp.get("/search")
@@ -44,6 +71,58 @@ def search_page():
     if wants_json():
         return jsonify(data or {})
     return render_template("search.html", data=data, highlight=highlight)
+
+
+@bp.get("/sparql-editor")
+def sparql_editor():
+    """A SPARQL page: editor, example queries, a results table, download links."""
+    import pyoxigraph as ox
+
+    kb = current_app.config["KB"]
+    query = request.args.get("query") or next(iter(EXAMPLE_QUERIES.values()))
+    table, error = None, None
+    if request.args.get("query"):
+        try:
+            result = kb.protocol_query(query)
+            if isinstance(result, ox.QuerySolutions):
+                names = [v.value for v in result.variables]
+                rows = [[(s[n].value if s[n] is not None else "") for n in names]
+                        for _, s in zip(range(1000), result)]
+                table = {"columns": names, "rows": rows}
+            elif isinstance(result, ox.QueryBoolean):
+                table = {"columns": ["answer"], "rows": [[str(bool(result)).lower()]]}
+            else:
+                table = {"columns": ["subject", "predicate", "object"],
+                         "rows": [[t.subject.value, t.predicate.value, t.object.value] for _, t in zip(range(1000), result)]}
+        except SyntaxError as exc:
+            error = f"SPARQL syntax error: {exc}"
+    data = {"query": query, "examples": EXAMPLE_QUERIES, "table": table, "error": error}
+    if wants_json():
+        return jsonify(data), (400 if error else 200)
+    return render_template("sparql.html", **data), (400 if error else 200)
+
+
+def participation_data(kb) -> list[dict]:
+    rows = kb.query("""PREFIX igf: <https://w3id.org/igfkg/ns#> PREFIX schema: <http://schema.org/>
+        SELECT ?w ?title ?number ?year ?p ?value WHERE { ?w a igf:Workshop ; schema:name ?title ; ?p ?value .
+          ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> igf:participationFigure .
+          OPTIONAL { ?w igf:workshopNumber ?number } OPTIONAL { ?w schema:superEvent/igf:year ?year } }""")
+    workshops: dict[str, dict] = {}
+    for r in rows:
+        w = workshops.setdefault(r["w"].value, {"iri": r["w"].value, "title": r["title"].value,
+                                               "number": r["number"].value if r["number"] else None,
+                                               "year": r["year"].value if r["year"] else None, "figures": {}})
+        w["figures"][r["p"].value.rsplit("#", 1)[-1]] = int(r["value"].value)
+    return sorted(workshops.values(), key=lambda w: (w["year"] or "", int(w["number"] or 0)))
+
+
+@bp.get("/participation")
+def participation():
+    kb = current_app.config["KB"]
+    data = participation_data(kb)
+    if wants_json():
+        return jsonify({"workshops": data})
+    return render_template("participation.html", workshops=data, figures=FIGURES, link=entity_link(kb))
 
 
 def highlight(text: str, query: str) -> Markup:

@@ -1,0 +1,211 @@
+"""Linked data: entity IRIs dereference (HTML for browsers, RDF by content
+negotiation on the same URL, with Vary: Accept), report pages with the
+original text, exports, and a VoID/DCAT description of the dataset."""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from igfkg.formats import RDF_FORMATS, rdf_format, serialize_triples
+from igfkg.ingest.text import fold_chars
+from igfkg.kb import KnowledgeBaseError
+
+bp = Blueprint("linked", __name__)
+
+RDF_MEDIA = {fmt.media_type: name for name, fmt in RDF_FORMATS.items() if not fmt.keeps_graphs}
+RDF_MEDIA["application/ld+json"] = "jsonld"
+
+
+def describe(kb, iri: str) -> dict:
+    """Every fact about an entity, outgoing and incoming, each with the
+    passages it was read from. The HTML page and the JSON twin both use this."""
+    node = ox.NamedNode(iri)
+    outgoing, incoming = [], []
+    for s in kb.query(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o"):
+        outgoing.append({"property": s["p"].value, "value": _term(s["o"]),
+                         "passages": _passages(kb, node, s["p"], s["o"])})
+    for s in kb.query(f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s LIMIT 500"):
+        incoming.append({"subject": _term(s["s"]), "property": s["p"].value})
+    label = next((f["value"]["value"] for f in outgoing if f["property"] in (
+        "http://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2000/01/rdf-schema#label")), iri.rsplit("/", 1)[-1])
+    types = [f["value"]["value"] for f in outgoing if f["property"].endswith("#type")]
+    return {"iri": iri, "label": label, "types": types, "outgoing": outgoing, "incoming": incoming}
+
+
+def _term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "iri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    return {"type": "literal", "value": term.value, "lang": term.language,
+            "datatype": term.datatype.value if term.datatype else None}
+
+
+def _passages(kb, s, p, o) -> list[dict]:
+    query = (f"SELECT DISTINCT ?passage ?report ?start ?end WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {s} ;"
+             f" <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> {p} ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> {o} ;"
+             " <http://www.w3.org/ns/prov#wasDerivedFrom> ?passage . ?passage"
+             " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> ?start ;"
+             " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> ?end ;"
+             " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext>/<https://w3id.org/igfkg/ns#reportId> ?report } LIMIT 5")
+    return [{"passage": r["passage"].value, "report": r["report"].value, "start": int(r["start"].value),
+             "end": int(r["end"].value)} for r in kb.query(query)]
+
+
+def _wanted_rdf() -> str | None:
+    if request.args.get("format") in RDF_FORMATS:
+        return request.args["format"]
+    best = request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA])
+    return RDF_MEDIA.get(best) if best and best != "text/html" else None
+
+
+@bp.get("/id/<path:rest>")
+def entity(rest: str):
+    kb = current_app.config["KB"]
+    iri = kb.iris.base + rest
+    return _entity_response(kb, iri)
+
+
+@bp.get("/resource")
+def resource():
+    """Any IRI, for knowledge bases whose base is not under this service."""
+    kb = current_app.config["KB"]
+    iri = request.args.get("iri", "")
+    if not re.match(r"^https?://", iri):
+        return jsonify({"error": "give ?iri=http(s)://...", "status": 400}), 400
+    return _entity_response(kb, iri)
+
+
+def _entity_response(kb, iri: str):
+    report_id = kb.iris.report_id_of(iri)
+    if report_id and request.args.get("format") != "json" and not _wanted_rdf():
+        return report_page(report_id)
+    data = describe(kb, iri)
+    if not data["outgoing"] and not data["incoming"]:
+        abort(404)
+    fmt = _wanted_rdf()
+    if fmt:
+        triples = list(kb.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ BIND({ox.NamedNode(iri)} AS ?s) ?s ?p ?o }} "
+                                f"UNION {{ BIND({ox.NamedNode(iri)} AS ?o) ?s ?p ?o }} }}"))
+        body = serialize_triples(triples, rdf_format(fmt))
+        return Response(body, mimetype=rdf_format(fmt).media_type, headers={"Vary": "Accept"})
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return jsonify(data)
+    response = Response(render_template("entity.html", data=data, link=entity_link(kb)))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def entity_link(kb):
+    def link(iri: str) -> str:
+        if iri.startswith(kb.iris.base):
+            return url_for("linked.entity", rest=iri[len(kb.iris.base):])
+        return url_for("linked.resource", iri=iri)
+    return link
+
+
+def report_data(kb, report_id: str) -> dict:
+    """The report's text in passages, with the people, organisations and
+    principles it names marked and linked."""
+    graph = kb.iris.report(report_id)
+    rows = kb.query(f"SELECT ?text ?title WHERE {{ {graph} <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString> ?text ; <http://schema.org/name> ?title }}")
+    found = next(iter(rows), None)
+    if found is None:
+        abort(404)
+    text = found["text"].value
+    passages = [{"start": int(r["s"].value), "end": int(r["e"].value), "lang": r["l"].value, "section": r["sec"].value}
+                for r in kb.query(f"SELECT ?s ?e ?l ?sec WHERE {{ GRAPH {graph} {{ ?p <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext> {graph} ;"
+                                  " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> ?s ;"
+                                  " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> ?e ;"
+                                  " <http://purl.org/dc/terms/language> ?l ; <https://w3id.org/igfkg/ns#section> ?sec } } ORDER BY ?s")]
+    entities = [(r["label"].value, r["e"].value, r["kind"].value) for r in kb.query(
+        f"SELECT DISTINCT ?e ?label ?kind WHERE {{ GRAPH {graph} {{ ?e a ?type ; <http://schema.org/name>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label . "
+        "VALUES (?type ?kind) { (<http://schema.org/Person> \"person\") (<http://schema.org/Organization> \"org\") } } }")]
+    entities += [(r["label"].value, r["c"].value, "principle") for r in kb.query(
+        f"SELECT DISTINCT ?c ?label WHERE {{ GRAPH {graph} {{ ?x <http://purl.org/dc/terms/subject> ?c }} "
+        "?c <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label }")]
+    return {"report": report_id, "title": found["title"].value, "text": text, "passages": passages,
+            "entities": [{"label": label, "iri": iri, "kind": kind} for label, iri, kind in entities]}
+
+
+def mark_entities(text: str, entities: list[dict], link) -> Markup:
+    """The text escaped, with every entity label (longest first) linked."""
+    folded = fold_chars(text)
+    spans = []
+    for entity in sorted(entities, key=lambda e: -len(e["label"])):
+        label = fold_chars(entity["label"])
+        if len(label) < 3:
+            continue
+        for m in re.finditer(r"(?<!\w)" + re.escape(label) + r"(?!\w)", folded):
+            if all(m.end() <= a or m.start() >= b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), entity))
+    out, pos = [], 0
+    for a, b, entity in sorted(spans, key=lambda s: s[0]):
+        out += [escape(text[pos:a]), Markup(f'<a class="entity {entity["kind"]}" href="{escape(link(entity["iri"]))}">'),
+                escape(text[a:b]), Markup("</a>")]
+        pos = b
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def report_page(report_id: str):
+    kb = current_app.config["KB"]
+    data = report_data(kb, report_id)
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return jsonify(data)
+    link = entity_link(kb)
+    blocks = [{"id": f"c{p['start']}-{p['end']}", "lang": p["lang"], "section": p["section"],
+               "html": mark_entities(data["text"][p["start"]:p["end"]], data["entities"], link)}
+              for p in data["passages"]]
+    return render_template("report.html", data=data, blocks=blocks)
+
+
+@bp.get("/report/<report_id>")
+def report(report_id: str):
+    return report_page(report_id)
+
+
+@bp.get("/export")
+def export():
+    kb = current_app.config["KB"]
+    name = request.args.get("format", "ttl")
+    if name not in RDF_FORMATS:
+        return jsonify({"error": f"unknown format {name!r}; choose one of {', '.join(RDF_FORMATS)}",
+                        "status": 400}), 400
+    fmt = rdf_format(name)
+    report_id = request.args.get("report") or None
+    try:
+        data = kb.export(fmt, report_id)
+    except KnowledgeBaseError as exc:
+        return jsonify({"error": str(exc), "status": 404}), 404
+    filename = f"igfkg-{report_id or 'all'}{fmt.extension}"
+    return Response(data, mimetype=fmt.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/.well-known/void")
+def void():
+    kb = current_app.config["KB"]
+    root = request.host_url.rstrip("/")
+    dataset = root + "/.well-known/void#dataset"
+    dumps = " , ".join(f"<{root}/export?format={name}>" for name in RDF_FORMATS)
+    body = f"""@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<{dataset}> a void:Dataset, dcat:Dataset ;
+    dcterms:title "igfkg: a knowledge graph of Internet Governance Forum reports"@en ;
+    dcterms:description "Workshops, people, organisations, principles and examples read from IGF reports, with the passages they came from."@en ;
+    void:sparqlEndpoint <{root}/sparql> ;
+    void:uriSpace "{kb.iris.base}" ;
+    void:triples {kb.triple_count()} ;
+    void:vocabulary <https://w3id.org/igfkg/ns#>, <http://schema.org/>, <http://www.w3.org/ns/org#>,
+        <http://www.w3.org/2004/02/skos/core#>, <http://www.w3.org/ns/prov#> ;
+    void:dataDump {dumps} ;
+    dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{root}/export?format=nq> ; dcat:mediaType "application/n-quads" ] ;
+    dcat:accessService [ a dcat:DataService ; dcat:endpointURL <{root}/sparql> ] .
+"""
+    return Response(body, mimetype="text/turtle")
