@@ -82,6 +82,14 @@ class EntityTable:
             self.example_terms.setdefault(s["e"].value, set()).add(s["term"].value)
         self._label_tokens = {iri: [set(tokens(label)) for label in e.labels] for iri, e in self.entities.items()}
 
+    def example_vectors(self, encoder) -> dict:
+        """Embeddings of the example labels, computed once per table."""
+        if getattr(self, "_example_vectors", None) is None:
+            examples = self.of_kind("example")
+            vectors = encoder.encode([e.labels[0] for e in examples])
+            self._example_vectors = {e.iri: v for e, v in zip(examples, vectors)}
+        return self._example_vectors
+
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
 
@@ -167,9 +175,10 @@ def _link_examples(question, table, found, encoder) -> None:
         word_share = len(q_stems & words) / max(len(q_stems), 1)
         scores[example.iri] = 0.6 * term_share + 0.4 * word_share
     if encoder is not None:
-        vectors = encoder.encode([question] + [e.labels[0] for e in examples])
-        for example, vector in zip(examples, vectors[1:]):
-            scores[example.iri] += 0.5 * float(vectors[0] @ vector)
+        labels = table.example_vectors(encoder)
+        question_vector = encoder.encode([question])[0]
+        for example in examples:
+            scores[example.iri] += 0.5 * float(question_vector @ labels[example.iri])
     best = [e for e in examples if scores[e.iri] >= 0.45]
     found["example"] = [Link(e, scores[e.iri], -1, -1) for e in best]
 
