@@ -191,15 +191,15 @@ class Answerer:
             return []
         values = " ".join(f"({s} {p} {o})" for s, p, o in facts[:50])
         concept_values = " ".join(f"<{r['iri']}>" for r in answer.rows if r["iri"])
-        query = (f"{PREFIX_BLOCK}SELECT DISTINCT ?passage ?text ?report ?section ?start ?end WHERE {{\n"
+        query = (f"{PREFIX_BLOCK}SELECT DISTINCT ?passage ?text ?report ?section ?start ?end ?lang WHERE {{\n"
                  f"  {{ VALUES (?s ?p ?o) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
                  " prov:wasDerivedFrom ?passage }"
                  + (f" UNION {{ VALUES ?c {{ {concept_values} }} ?passage dcterms:subject ?c }}"
                     if answer.kind == "collection_members" and concept_values else "")
                  + "\n  ?passage nif:anchorOf ?text ; nif:beginIndex ?start ; nif:endIndex ?end ; igf:section ?section ;"
-                 " nif:referenceContext/igf:reportId ?report }\nORDER BY ?report ?start LIMIT 8")
+                 " dcterms:language ?lang ; nif:referenceContext/igf:reportId ?report }\nORDER BY ?report ?start LIMIT 8")
         return [{"text": s["text"].value, "report": s["report"].value, "section": s["section"].value,
-                 "start": int(s["start"].value), "end": int(s["end"].value), "score": 1.0}
+                 "start": int(s["start"].value), "end": int(s["end"].value), "lang": s["lang"].value, "score": 1.0}
                 for s in self.kb.query(query)]
 
     def _respond(self, question: str, answer: GraphAnswer, lang: str, score: float, links) -> dict:
@@ -253,9 +253,8 @@ class Answerer:
         b = _with_continuation(row.text, a, b)
         sentence = row.text[a:b]
         evidence = [{"text": sentence, "report": row.report, "section": row.section, "start": row.start + a,
-                     "end": row.start + b, "score": round(best_score, 4)}]
-        evidence += [{"text": h.row.text, "report": h.row.report, "section": h.row.section,
-                      "start": h.row.start, "end": h.row.end, "score": round(h.score, 4)} for h in hits[:3]]
+                     "end": row.start + b, "lang": row.lang, "score": round(best_score, 4)}]
+        evidence += [h.as_json() for h in hits[:3]]
         return {"question": question, "answer": sentence, "answers": [], "sparql": None, "evidence": evidence,
                 "confidence": round(max(0.05, min(0.6, best_score * 0.8)), 2)}
 
