@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmarks_md import ROOT, update_block  # noqa: E402
+
+from igfkg.web.local import serve_process  # noqa: E402
 
 TARGETS = [
     ("SPARQL ASK (baseline)", "/sparql?query=" + quote("ASK { ?s ?p ?o }")),
@@ -39,19 +40,7 @@ def main() -> None:
     igfkg = str(Path(sys.executable).with_name("igfkg"))
     with tempfile.TemporaryDirectory() as home:
         subprocess.run([igfkg, "--home", home, "ingest", str(ROOT / "samples")], check=True, capture_output=True)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([igfkg, "--home", home, "serve", "--port", str(port), "--threads", "8"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(200):
-                try:
-                    requests.get(base + "/sparql", timeout=1)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
+        with serve_process(home, "--threads", "8") as base:
             for _, path in TARGETS:  # warm the models and caches
                 requests.get(base + path, timeout=60)
             rows = []
@@ -64,9 +53,6 @@ def main() -> None:
                 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
                 rows.append((name, median, p90, rate, int(errors.group(1)) if errors else 0))
                 print(name, median, p90, rate, flush=True)
-        finally:
-            server.terminate()
-            server.wait(10)
     baseline = rows[0][1]
     lines = ["## Web service under load", "",
              f"Command: `python bench/bench_web.py --connections {args.connections} --seconds {args.seconds}` "

@@ -23,7 +23,8 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 
 
 @lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
+def given_names() -> frozenset[str]:
+    """Common given names (lower case, no accents), from data/given_names.txt."""
     path = Path(__file__).with_name("data") / "given_names.txt"
     words = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -86,7 +87,7 @@ def normalise_person_name(raw: str, context: str = "", surname_first_likely: boo
         return swapped
     if seen_swapped:
         return original
-    given = _given_names()
+    given = given_names()
     if fold(tokens[-1]) in given and fold(tokens[0]) not in given:
         return swapped
     return original

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .fields import make_organisation, make_person
-from .names import _given_names, looks_like_person, normalise_person_name, person_key, strip_honorifics
+from .names import given_names, looks_like_person, normalise_person_name, person_key, strip_honorifics
 from .ner import person_spans
 from .organisations import known_organisation
 from .records import Organisation, Person, RoleAssignment, Section, Span
@@ -166,13 +166,13 @@ def _plausible(name: str, lowercase_words: set[str]) -> bool:
         return False
     for token in tokens:
         word = token.strip("'’").lower()
-        if word in _NOT_NAMES or (len(word) > 3 and word in lowercase_words and fold(word) not in _given_names()):
+        if word in _NOT_NAMES or (len(word) > 3 and word in lowercase_words and fold(word) not in given_names()):
             return False
     return True
 
 
 def _given_first(name: str) -> bool:
-    return fold(name.split()[0]) in _given_names()
+    return fold(name.split()[0]) in given_names()
 
 
 def _affiliation(text: str, span: tuple[int, int] | None) -> Organisation | None:

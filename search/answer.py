@@ -25,7 +25,7 @@ from igfkg.ingest.text import fold
 from igfkg.ontology import PREFIXES
 
 from . import intents
-from .linking import EntityTable, Link, link
+from .linking import WORKSHOP_NUMBER, EntityTable, Link, link
 from .lexical import tokens
 
 PLACEHOLDERS = {"person": "[PERSON]", "org": "[ORG]", "example": "[EXAMPLE]", "principle": "[PRINCIPLE]",
@@ -282,14 +282,10 @@ class Answerer:
                 "confidence": 0.0, "closest": [{"label": c, "iri": pool[c].iri} for c in close]}
 
     def _workshop_named_but_unknown(self, question: str) -> bool:
-        from .linking import _WORKSHOP_NUMBER
-
-        return bool(_WORKSHOP_NUMBER.search(question))
+        return bool(WORKSHOP_NUMBER.search(question))
 
     def _no_such_workshop(self, question: str, lang: str) -> dict:
-        from .linking import _WORKSHOP_NUMBER
-
-        m = _WORKSHOP_NUMBER.search(question)
+        m = WORKSHOP_NUMBER.search(question)
         number = m.group(1) or m.group(2)
         known = sorted((n, y, t) for n, y, t in self.table.workshops.values() if n is not None)
         listing = ", ".join(f"{n} ({y})" for n, y, _ in known[:8])

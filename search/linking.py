@@ -32,7 +32,7 @@ WORKSHOP_QUERY = """SELECT ?w ?number ?year ?title WHERE { ?w a igf:Workshop ; s
   OPTIONAL { ?w igf:workshopNumber ?number } OPTIONAL { ?w schema:superEvent/igf:year ?year } }"""
 EXAMPLE_TERMS_QUERY = """SELECT ?e ?term WHERE { ?e a igf:Example ; dcterms:subject ?term }"""
 
-_WORKSHOP_NUMBER = re.compile(r"\b(?:workshop|atelier|taller|ws|session|séance)\s*(?:#|no\.?|n°|number|num[ée]ro)?\s*(\d{1,4})\b"
+WORKSHOP_NUMBER = re.compile(r"\b(?:workshop|atelier|taller|ws|session|séance)\s*(?:#|no\.?|n°|number|num[ée]ro)?\s*(\d{1,4})\b"
                               r"|#\s*(\d{1,4})\b", re.I)
 _YEAR = re.compile(r"\b(?:igf|fgi)?\s*((?:19|20)\d{2})\b", re.I)
 
@@ -148,12 +148,12 @@ def _match_label(question, folded, label, label_tokens, stems, entity) -> Link |
 
 
 def _link_workshops(question, table, found) -> None:
-    numbers = {int(a or b) for a, b in _WORKSHOP_NUMBER.findall(question)}
+    numbers = {int(a or b) for a, b in WORKSHOP_NUMBER.findall(question)}
     years = {int(y) for y in _YEAR.findall(question)}
     for iri, (number, year, title) in table.workshops.items():
         entity = Entity(iri, "workshop", [title])
         if number is not None and number in numbers and (not years or year in years):
-            m = _WORKSHOP_NUMBER.search(question)
+            m = WORKSHOP_NUMBER.search(question)
             found.setdefault("workshop", []).append(Link(entity, 1.0, m.start(), m.end()))
         elif fold(title) in fold(question):
             found.setdefault("workshop", []).append(Link(entity, 0.95, -1, -1))
