@@ -70,6 +70,7 @@ class GraphAnswer:
     sparql: str
     rows: list[dict]  # label, iri, workshop, fact
     subject: str = ""  # the name of the linked entity the question is about, if one
+    aliases: list[str] = None  # every label of that entity
 
 
 class Answerer:
@@ -120,7 +121,8 @@ class Answerer:
             only_orgs = kind == "organizer" and re.search(r"organi[sz]ations?|entit|institution|quelles organ", fold(question))
             cls = "schema:Organization" if only_orgs else ("schema:Person" if kind != "organizer" else None)
             type_filter = f"?x a {cls} . " if cls else ""
-            body = f"{w_values}?w {prop} ?x . {type_filter}?x schema:name ?label . BIND(?w AS ?s) BIND({prop} AS ?p) BIND(?x AS ?o)"
+            body = (f"{w_values}?w {prop} ?x . {type_filter}?x schema:name ?label . BIND(?w AS ?s) BIND({prop} AS ?p) "
+                    "BIND(?x AS ?o) OPTIONAL { ?x schema:affiliation/schema:name ?aff }")
         elif kind == "affiliation_of_person":
             body = (f"VALUES ?s {{ <{first['person']}> }}\n  ?s schema:affiliation ?x . ?x schema:name ?label . "
                     "BIND(schema:affiliation AS ?p) BIND(?x AS ?o) OPTIONAL { ?w a igf:Workshop ; ?role ?s }")
@@ -141,6 +143,20 @@ class Answerer:
         elif kind == "example_outcome":
             body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:outcome ?label . BIND(?label AS ?x) "
                     "BIND(igf:outcome AS ?p) BIND(?label AS ?o) OPTIONAL { ?w igf:example ?s }")
+        elif kind == "people_on_topic":
+            body = (f"VALUES ?o {{ <{first['principle']}> }}\n  ?s dcterms:subject ?o ; schema:mentions ?x . "
+                    "?x a schema:Person ; schema:name ?label . BIND(dcterms:subject AS ?p) "
+                    "OPTIONAL { ?s nif:referenceContext/schema:about ?w }")
+        elif kind == "org_identity":
+            body = (f"VALUES ?x {{ <{first['org']}> }}\n  ?x schema:name ?label . "
+                    "BIND(?x AS ?s) BIND(schema:name AS ?p) BIND(?label AS ?o)")
+        elif kind == "example_organisations":
+            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:involves ?x . ?x schema:name ?label . "
+                    "BIND(igf:involves AS ?p) BIND(?x AS ?o) OPTIONAL { ?w igf:example ?s }")
+        elif kind == "example_principles":
+            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:illustrates ?x . ?x skos:prefLabel ?label "
+                    f"FILTER(lang(?label) = \"{lang}\") BIND(igf:illustrates AS ?p) BIND(?x AS ?o) "
+                    "OPTIONAL { ?w igf:example ?s }")
         elif kind == "workshop_of":
             target = next(first[k] for k in ("example", "person", "org", "principle") if k in first)
             body = (f"VALUES ?o {{ <{target}> }}\n  VALUES ?p {{ igf:example schema:organizer igf:moderator "
@@ -173,17 +189,27 @@ class Answerer:
                     "BIND(?w AS ?s) BIND(igf:buildsOn AS ?p) BIND(?x AS ?o)")
         else:
             return None
-        sparql = (f"{PREFIX_BLOCK}SELECT DISTINCT ?x ?label ?w ?s ?p ?o WHERE {{\n  {body}\n}}\n"
+        sparql = (f"{PREFIX_BLOCK}SELECT DISTINCT ?x ?label ?w ?s ?p ?o ?aff WHERE {{\n  {body}\n}}\n"
                   "ORDER BY ?w ?label\nLIMIT 50")
         rows = []
         for s in self.kb.query(sparql):
             x, label = s["x"], s["label"]
             rows.append({"label": label.value, "iri": x.value if isinstance(x, ox.NamedNode) else None,
                          "workshop": s["w"].value if s["w"] is not None else None,
+                         "affiliation": s["aff"].value if s["aff"] is not None else None,
                          "fact": (s["s"], s["p"], s["o"])})
         needs = intents.BY_NAME[kind].needs
-        subject = next((links[k][0].entity.name for need in needs for k in need.split("|") if links.get(k)), "")
-        return GraphAnswer(kind, sparql, rows, subject)
+        entity = next((links[k][0].entity for need in needs for k in need.split("|") if links.get(k)), None)
+        return GraphAnswer(kind, sparql, rows, self._name(entity, lang) if entity else "",
+                           entity.labels if entity else [])
+
+    def _name(self, entity, lang: str) -> str:
+        """An entity's name, in the answer's language where it has one."""
+        if entity.kind in ("principle", "term", "collection"):
+            for s in self.kb.query(f"SELECT ?l WHERE {{ <{entity.iri}> skos:prefLabel ?l "
+                                   f"FILTER(lang(?l) = \"{lang}\") }}"):
+                return s["l"].value
+        return entity.name
 
     def _evidence(self, answer: GraphAnswer) -> list[dict]:
         facts = [r["fact"] for r in answer.rows if all(t is not None for t in r["fact"])]
@@ -235,22 +261,36 @@ class Answerer:
                 previous = (a, b)
         vectors = self.kb.encoder.encode([question] + [row.text[a:b] for row, a, b, _, _ in candidates], query=True)
         q_terms = set(tokens(question))
+        # The glossary carries a question's terms across languages: "soft law" also counts "droit mou".
+        for term in (links or {}).get("term", []):
+            for label in term.entity.labels:
+                q_terms |= set(tokens(label))
         wants_definition = bool(_DEFINITION_QUESTION.search(fold(question)))
         # Names of the people and organisations the question names, to favour sentences about them.
         names = {fold(word) for kind in ("person", "org") for l in (links or {}).get(kind, [])[:2]
                  for label in l.entity.labels for word in label.split() if len(word) >= 4}
+        # "Who ...?" asked of the passages: favour sentences about a person.
+        asks_who = bool(re.match(r"\s*(?:who|qui|qui[eé]n)\b", question, re.I))
+        people = {fold(word) for e in self.table.of_kind("person") for label in e.labels
+                  for word in label.split() if len(word) >= 4} if asks_who else set()
         best, best_score = None, -1.0
         for (row, a, b, rank_, about), vector in zip(candidates, vectors[1:]):
             overlap = len(q_terms & set(tokens(row.text[a:b]))) / max(len(q_terms), 1)
             score = float(vectors[0] @ vector) + 0.3 * overlap - 0.03 * rank_
             if wants_definition and _DEFINES.search(row.text[a:b]):
                 score += DEFINITION_BONUS
-            if names and names & {fold(word) for word in re.findall(r"[\w'-]+", about)}:
+            words = {fold(word) for word in re.findall(r"[\w'-]+", about)}
+            if names and names & words:
+                score += NAME_BONUS
+            if people and people & words:
                 score += NAME_BONUS
             if score > best_score:
                 best, best_score = (row, a, b), score
         row, a, b = best
         b = _with_continuation(row.text, a, b)
+        if _CONTINUES.match(row.text, a):  # "Il a défendu ...": say who, with the sentence before
+            before = [span for span in sentence_spans(row.text, 0, len(row.text)) if span[1] <= a]
+            a = before[-1][0] if before else a
         sentence = row.text[a:b]
         evidence = [{"text": sentence, "report": row.report, "section": row.section, "start": row.start + a,
                      "end": row.start + b, "lang": row.lang, "score": round(best_score, 4)}]
@@ -352,8 +392,21 @@ def _workshop_phrase(iri: str | None, table: EntityTable, lang: str, with_title:
     return f"{name} (\u201c{title}\u201d)" if with_title or not number else name
 
 
+def _with_affiliations(answer: GraphAnswer, labels: list[str]) -> list[str]:
+    """"Anriette Esterhuysen (Association for Progressive Communications)"."""
+    affiliations: dict[str, list[str]] = {}
+    for row in answer.rows:
+        if row.get("affiliation"):
+            affiliations.setdefault(row["label"], [])
+            if row["affiliation"] not in affiliations[row["label"]]:
+                affiliations[row["label"]].append(row["affiliation"])
+    return [f"{label} ({', '.join(affiliations[label])})" if label in affiliations else label for label in labels]
+
+
 def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, table: EntityTable) -> str:
     kind = answer.kind
+    if kind in ROLE_PROPERTIES:
+        labels = _with_affiliations(answer, labels)
     workshops = list(dict.fromkeys(r["workshop"] for r in answer.rows if r["workshop"]))
     by_workshop = {}
     for row in answer.rows:
@@ -383,6 +436,16 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
         return f"{names} {verb} {where or ('l’atelier' if fr else 'the workshop')}."
     if kind == "affiliation_of_person":
         return (f"{answer.subject} : {names}." if fr else f"{answer.subject} is affiliated with {names}.")
+    if kind == "people_on_topic":
+        return (f"{names} en ont parlé." if fr else f"{names} spoke about {answer.subject}.")
+    if kind == "org_identity":
+        others = [a for a in dict.fromkeys(answer.aliases or []) if a != names]
+        also = (f" (aussi : {', '.join(others)})" if fr else f" (also: {', '.join(others)})") if others else ""
+        return f"{names}{also}."
+    if kind == "example_organisations":
+        return (f"Organisations impliquées : {names}." if fr else f"Organisations involved: {names}.")
+    if kind == "example_principles":
+        return (f"Principes illustrés : {names}." if fr else f"Principles illustrated: {names}.")
     if kind == "people_of_org":
         return (f"{names} ({answer.subject})." if fr else f"{names} (affiliated with {answer.subject}).")
     if kind == "presenter_of_example":

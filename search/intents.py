@@ -102,12 +102,30 @@ KINDS = [
         "Which earlier events did [WORKSHOP] build on?", "What previous sessions did the workshop build upon?",
         "Sur quels événements antérieurs l'atelier s'appuie-t-il ?")),
 ]
+KINDS += [
+    Kind("people_on_topic", ("principle",), r"spoke about|talked about|speak about|raised|argued|mentioned|"
+         r"parl[ée] de|[ée]voqu|soulign|abord|habl[oó] de|who (?:discussed|addressed)", (
+        "Who spoke about [PRINCIPLE]?", "Who raised [PRINCIPLE]?", "Who talked about [PRINCIPLE]?",
+        "Qui a parlé de [PRINCIPLE] ?", "Qui a évoqué [PRINCIPLE] ?", "¿Quién habló de [PRINCIPLE]?")),
+    Kind("org_identity", ("org",), r"^(?:what|who) (?:is|are|was)\b|qu'est-ce que|c'est quoi|qui est", (
+        "What is [ORG]?", "Who is [ORG]?", "What does [ORG] stand for?", "Qu'est-ce que [ORG] ?",
+        "¿Qué es [ORG]?")),
+    Kind("example_organisations", ("example",), r"involv|organi[sz]ations?|impliqu|particip", (
+        "Which organisations were involved in [EXAMPLE]?", "Who was involved in [EXAMPLE]?",
+        "Quelles organisations ont participé à [EXAMPLE] ?")),
+    Kind("example_principles", ("example",), r"illustrat|principle|principe", (
+        "What principles does [EXAMPLE] illustrate?", "Which principle did [EXAMPLE] show?",
+        "Quels principes illustre [EXAMPLE] ?")),
+]
+
 # Questions about ideas rather than facts: answered from the passages.
 KINDS.append(Kind("passage", (), r"^(?:what is|what are|what does|why|how (?:can|could|should|do|does|did)|"
                   r"explain|describe|qu'est-ce|que (?:signifie|veut)|pourquoi|comment)\b", (
     "What is soft law according to the discussion?", "What does [PRINCIPLE] mean?", "What does the report say about it?",
     "What was said about [PRINCIPLE]?", "What did [PERSON] argue?", "Why did [PERSON] prefer it?",
     "Que disent les participants sur [PRINCIPLE] ?",
+    "Who proposed dividing the process into phases?", "Who asked what would happen then?",
+    "Who suggested creating a new body?", "Qui a proposé cette idée ?",
     "Why is this important?", "How can decisions be made?", "What did participants say about the challenges?",
     "Explain the argument about regulation.", "Qu'est-ce que le droit mou ?", "Pourquoi est-ce important ?",
     "Que dit le rapport sur la prise de décision ?", "Comment les décisions sont-elles prises ?")))

@@ -30,7 +30,7 @@ ENTITY_QUERY = """SELECT DISTINCT ?e ?type ?label ?scheme ?rank WHERE {
 } ORDER BY ?e ?rank"""
 WORKSHOP_QUERY = """SELECT ?w ?number ?year ?title WHERE { ?w a igf:Workshop ; schema:name ?title .
   OPTIONAL { ?w igf:workshopNumber ?number } OPTIONAL { ?w schema:superEvent/igf:year ?year } }"""
-EXAMPLE_TERMS_QUERY = """SELECT ?e ?term WHERE { ?e a igf:Example ; dcterms:subject ?term }"""
+EXAMPLE_TERMS_QUERY = """SELECT ?e ?term WHERE { ?e a igf:Example . { ?e dcterms:subject ?term } UNION { ?e igf:involves ?term } }"""
 
 WORKSHOP_NUMBER = re.compile(r"\b(?:workshop|atelier|taller|ws|session|séance)\s*(?:#|no\.?|n°|number|num[ée]ro)?\s*(\d{1,4})\b"
                               r"|#\s*(\d{1,4})\b", re.I)
@@ -165,7 +165,9 @@ def _link_examples(question, table, found, encoder) -> None:
     examples = table.of_kind("example")
     if not examples:
         return
-    q_terms = {link.entity.iri for link in found.get("term", [])}
+    # Glossary terms and organisations the question names, with where it names them.
+    named = [l for kind in ("term", "org") for l in found.get(kind, [])]
+    q_terms = {l.entity.iri for l in named}
     q_stems = {_stem(t) for t in tokens(question)}
     scores = {}
     for example in examples:
@@ -180,7 +182,13 @@ def _link_examples(question, table, found, encoder) -> None:
         for example in examples:
             scores[example.iri] += 0.5 * float(question_vector @ labels[example.iri])
     best = [e for e in examples if scores[e.iri] >= 0.45]
-    found["example"] = [Link(e, scores[e.iri], -1, -1) for e in best]
+    links = []
+    for example in best:
+        spans = [(l.start, l.end) for l in named
+                 if l.start >= 0 and l.entity.iri in table.example_terms.get(example.iri, set())]
+        start, end = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (-1, -1)
+        links.append(Link(example, scores[example.iri], start, end))
+    found["example"] = links
 
 
 def _stem(word: str) -> str:
