@@ -269,7 +269,8 @@ def ask(obj: Context, question, as_json):
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     click.echo(click.style(payload["answer"], bold=True))
-    source = "from the graph" if payload["sparql"] else "from the passages" if payload["evidence"] else "no answer"
+    source = ("from the graph" if payload["sparql"] else "no answer" if not payload["confidence"]
+              else "from the passages")
     click.echo(f"(confidence {payload['confidence']:.2f}, {source})")
     for item in payload["evidence"][:3]:
         click.echo(f"  - {item['report']} · {item['section']} · characters {item['start']}-{item['end']}: "

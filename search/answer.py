@@ -47,6 +47,7 @@ _DEFINITION_QUESTION = re.compile(r"^(?:what (?:is|are|does|do)|qu'?est-ce|que (
 _DEFINES = re.compile(r"\((?:i\.e\.|e\.g\.|c'est-à-dire|par exemple)|\bsuch as\b|\bincluding\b|\bmeans\b|"
                       r"\brefers to\b|c'est-à-dire|\btels? que\b|\bnotamment\b|\bse définit\b", re.I)
 DEFINITION_BONUS = 0.08
+PASSAGE_FLOOR = 0.3  # below this the best sentence is no answer: say so
 NAME_BONUS = 0.1
 # A following sentence that opens with a pronoun goes on about the same thing.
 _CONTINUES = re.compile(r"(?:il|elle|ils|elles|ce|cet|cette|ces|it|this|these|they|he|she|[eé]l|ella|este|esta)\b", re.I)
@@ -286,6 +287,11 @@ class Answerer:
                 score += NAME_BONUS
             if score > best_score:
                 best, best_score = (row, a, b), score
+        if best_score < PASSAGE_FLOOR or not q_terms:
+            message = ("Je n'ai rien trouvé dans les rapports qui réponde à cette question."
+                       if lang == "fr" else "I found nothing in the reports that answers this question.")
+            return {"question": question, "answer": message, "answers": [], "sparql": None,
+                    "evidence": [h.as_json() for h in hits[:3]], "confidence": 0.0}
         row, a, b = best
         b = _with_continuation(row.text, a, b)
         if _CONTINUES.match(row.text, a):  # "Il a défendu ...": say who, with the sentence before

@@ -47,7 +47,8 @@ KINDS = [
         "Who represented [ORG]?", "Who works for [ORG]?",
         "Qui représentait [ORG] ?", "Quel panéliste venait de [ORG] ?", "Qui est affilié à [ORG] ?",
         "¿Quién representó a [ORG]?")),
-    Kind("presenter_of_example", ("example",), r"present|gave|give|provid|describ|who|qui|fourni|donn|d[ée]crit", (
+    Kind("presenter_of_example", ("example",), r"\b(?:present(?:ed|s)?|gave|give[ns]?|provided|described|"
+         r"a pr[ée]sent[ée]|pr[ée]sent[ée]|fourni|donn[ée]|d[ée]crit|present[oó])\b", (
         "Who presented [EXAMPLE]?", "Who gave the example of [EXAMPLE]?", "Who described [EXAMPLE]?",
         "Qui a présenté l'exemple [EXAMPLE] ?", "Qui a présenté [EXAMPLE] ?", "¿Quién presentó [EXAMPLE]?")),
     Kind("examples_of_person", ("person",), r"example|exemple|ejemplo|case|cas", (

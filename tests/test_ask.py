@@ -102,6 +102,13 @@ def test_unknown_things_are_said_plainly_with_closest_matches(sample_only):
     assert response["answer"].startswith("Je n'ai trouvé aucun atelier numéro 7")
 
 
+@pytest.mark.parametrize("question", ["asdfgh qwerty", "hello", "?", "\U0001F642\U0001F642", "Tell me everything"])
+def test_odd_questions_get_a_plain_no_answer(sample_only, question):
+    response = sample_only.ask(question)
+    assert response["answer"] == "I found nothing in the reports that answers this question."
+    assert response["answers"] == [] and response["confidence"] == 0.0
+
+
 def test_misspelt_and_accentless_names_are_linked(sample_only):
     assert "Verizon" in sample_only.ask("Which organisation is Jaqueline Ruff affiliated with?")["answer"]
     assert "AFRINIC" in sample_only.ask("Which organisation is Anne-Rachel Inne affiliated with?")["answer"]
