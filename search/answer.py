@@ -91,7 +91,8 @@ class Answerer:
         lang = _language(question)
         links = link(question, self.table, self.kb.encoder)
         delexicalised = _delexicalise(question, links)
-        for kind_name, score in intents.rank_kinds(delexicalised, self.kb.encoder)[:3]:
+        linked = {kind for kind, found in links.items() if found}
+        for kind_name, score in intents.rank_kinds(delexicalised, self.kb.encoder, linked)[:3]:
             if score < intents.THRESHOLD:
                 break
             if kind_name == "passage":
@@ -99,7 +100,7 @@ class Answerer:
             kind = intents.BY_NAME[kind_name]
             missing = [need for need in kind.needs if not any(links.get(k) for k in need.split("|"))]
             if missing:
-                refusal = self._not_found(question, kind, missing, lang)
+                refusal = self._not_found(question, kind, missing, lang, links)
                 if refusal:
                     return refusal
                 continue
@@ -144,6 +145,18 @@ class Answerer:
         elif kind == "example_outcome":
             body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:outcome ?label . BIND(?label AS ?x) "
                     "BIND(igf:outcome AS ?p) BIND(?label AS ?o) OPTIONAL { ?w igf:example ?s }")
+        elif kind == "meeting":
+            body = (f"{w_values}?w a igf:Workshop ; schema:superEvent ?x . ?x schema:name ?name . "
+                    "OPTIONAL { ?x schema:location/schema:name ?city } "
+                    "BIND(IF(BOUND(?city), CONCAT(?name, \", \", ?city), ?name) AS ?label) "
+                    "BIND(?w AS ?s) BIND(schema:superEvent AS ?p) BIND(?x AS ?o)")
+        elif kind == "quality":
+            body = (f"{w_values}?w igf:dataQualityNote ?label . BIND(?label AS ?x) BIND(?w AS ?s) "
+                    "BIND(igf:dataQualityNote AS ?p) BIND(?label AS ?o)")
+        elif kind == "examples_all":
+            body = (f"{w_values}?w igf:example ?x . ?x schema:name ?label . "
+                    "OPTIONAL { ?x igf:presenter/schema:name ?aff } "
+                    "BIND(?w AS ?s) BIND(igf:example AS ?p) BIND(?x AS ?o)")
         elif kind == "people_on_topic":
             body = (f"VALUES ?o {{ <{first['principle']}> }}\n  ?s dcterms:subject ?o ; schema:mentions ?x . "
                     "?x a schema:Person ; schema:name ?label . BIND(dcterms:subject AS ?p) "
@@ -306,7 +319,7 @@ class Answerer:
 
     # -- when nothing fits ---------------------------------------------------
 
-    def _not_found(self, question: str, kind, missing: list[str], lang: str) -> dict | None:
+    def _not_found(self, question: str, kind, missing: list[str], lang: str, links) -> dict | None:
         """A question about a person or organisation the graph does not know."""
         need = missing[0].split("|")[0]
         if need not in ("person", "org"):
@@ -314,6 +327,9 @@ class Answerer:
         name = _capitalised_name(question)
         if not name:
             return None
+        known = [fold(label) for found in links.values() for l in found for label in l.entity.labels]
+        if any(fold(name) in label or label in fold(name) for label in known):
+            return None  # the name is known, as something else: another kind of question fits
         import difflib
 
         pool = {label: e for e in self.table.of_kind(need) for label in e.labels}
@@ -348,13 +364,16 @@ def _language(question: str) -> str:
 
 
 def _delexicalise(question: str, links: dict[str, list[Link]]) -> str:
-    spans = sorted({(l.start, l.end, PLACEHOLDERS.get(kind, "")) for kind, ls in links.items()
-                    for l in ls[:1] if l.start >= 0 and kind in PLACEHOLDERS}, reverse=True)
-    text, last = question, len(question) + 1
-    for start, end, placeholder in spans:
-        if end <= last:
-            text = text[:start] + placeholder + text[end:]
-            last = start
+    """Replace what the question names by its type; where names overlap, the longest wins."""
+    spans = {(l.start, l.end, PLACEHOLDERS[kind]) for kind, found in links.items() if kind in PLACEHOLDERS
+             for l in found[:1] if l.start >= 0}
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: s[0] - s[1]):
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    text = question
+    for start, end, placeholder in sorted(chosen, reverse=True):
+        text = text[:start] + placeholder + text[end:]
     return text
 
 
@@ -457,6 +476,13 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
     if kind == "presenter_of_example":
         return (f"{names} a présenté cet exemple" if fr else f"{names} presented this example") + (
             f" ({where})." if where else ".")
+    if kind == "examples_all":
+        items = "; ".join(f"\u201c{label}\u201d" for label in _with_affiliations(answer, labels))
+        return (f"{len(labels)} exemple(s) : {items}." if fr else f"{len(labels)} example(s): {items}.")
+    if kind == "meeting":
+        return f"{names}" + (f" ({where})." if where else ".")
+    if kind == "quality":
+        return (f"Les chiffres ne concordent pas : {names}." if fr else f"Not quite: {names}.")
     if kind in ("examples_of_person", "examples_of_principle"):
         items = "; ".join(f"\u201c{label}\u201d" for label in labels)
         return (f"{len(labels)} exemple(s) : {items}." if fr else f"{len(labels)} example(s): {items}.")

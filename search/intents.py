@@ -104,6 +104,15 @@ KINDS = [
         "Sur quels événements antérieurs l'atelier s'appuie-t-il ?")),
 ]
 KINDS += [
+    Kind("meeting", (), r"which igf|what igf|quel fgi|which meeting|annual meeting|part of|quelle r[ée]union|edition", (
+        "Which IGF meeting was [WORKSHOP] part of?", "At which IGF was the workshop held?",
+        "Which edition of the IGF was it?", "À quel FGI l'atelier appartenait-il ?")),
+    Kind("quality", (), r"add up|consistent|data.quality|errors? in the (?:figures|numbers)|coh[ée]ren|s'additionn", (
+        "Do the participation figures add up?", "Are the participation numbers consistent?",
+        "Is there a data-quality problem with the figures?", "Les chiffres de participation sont-ils cohérents ?")),
+    Kind("examples_all", (), r"example|exemple|ejemplo|case", (
+        "Which examples were presented?", "What examples were given at [WORKSHOP]?", "List the examples.",
+        "Quels exemples ont été présentés ?", "¿Qué ejemplos se presentaron?")),
     Kind("people_on_topic", ("principle",), r"spoke about|talked about|speak about|raised|argued|mentioned|"
          r"parl[ée] de|[ée]voqu|soulign|abord|habl[oó] de|who (?:discussed|addressed)", (
         "Who spoke about [PRINCIPLE]?", "Who raised [PRINCIPLE]?", "Who talked about [PRINCIPLE]?",
@@ -132,6 +141,7 @@ KINDS.append(Kind("passage", (), r"^(?:what is|what are|what does|why|how (?:can
     "Que dit le rapport sur la prise de décision ?", "Comment les décisions sont-elles prises ?")))
 BY_NAME = {kind.name: kind for kind in KINDS}
 CUE_BONUS = 0.15
+SLOT_BONUS = 0.08  # a kind that uses an entity the question names is likelier
 THRESHOLD = 0.5  # below this, the question goes to the passages
 
 
@@ -141,9 +151,10 @@ def _example_vectors(encoder_name: str, encoder) -> tuple[list[str], np.ndarray]
     return names, encoder.encode([example for kind in KINDS for example in kind.examples])
 
 
-def rank_kinds(delexicalised: str, encoder) -> list[tuple[str, float]]:
+def rank_kinds(delexicalised: str, encoder, linked: set[str] = frozenset()) -> list[tuple[str, float]]:
     """(kind, score) best first, for a question whose entity names were
-    replaced by [PERSON], [ORG], ... placeholders."""
+    replaced by [PERSON], [ORG], ... placeholders; ``linked`` are the kinds
+    of entity the question names."""
     names, vectors = _example_vectors(encoder.name, encoder)
     similarity = vectors @ encoder.encode([delexicalised], query=True)[0]
     best: dict[str, float] = {}
@@ -153,4 +164,6 @@ def rank_kinds(delexicalised: str, encoder) -> list[tuple[str, float]]:
     for kind in KINDS:
         if re.search(kind.cue, folded):
             best[kind.name] += CUE_BONUS
+        if kind.needs and all(set(need.split("|")) & linked for need in kind.needs):
+            best[kind.name] += SLOT_BONUS
     return sorted(best.items(), key=lambda item: -item[1])

@@ -57,6 +57,17 @@ def shot(driver, name):
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+def click_and_load(driver, element) -> None:
+    """Click a link or button and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
+
+
 def no_dialog(driver) -> bool:
     from selenium.common.exceptions import NoAlertPresentException
 
@@ -74,19 +85,19 @@ def test_ask_follow_answer_open_evidence_run_query_and_download(site, browser):
     browser.get(base + "/")
     box = browser.find_element(By.ID, "q")
     box.send_keys("Who moderated workshop 41?")
-    box.submit()
+    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "form.box button[type=submit]"))
     assert "Anriette Esterhuysen" in browser.find_element(By.ID, "answer").text
     assert browser.find_elements(By.CSS_SELECTOR, ".evidence mark")
     shot(browser, "1-answer")
     answer_page = browser.current_url
 
-    browser.find_element(By.CSS_SELECTOR, "a.answer-link").click()
+    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "a.answer-link"))
     assert browser.find_element(By.ID, "label").text == "Anriette Esterhuysen"
     assert browser.find_elements(By.CSS_SELECTOR, "a.evidence-link")
     shot(browser, "2-entity")
 
     browser.get(answer_page)
-    browser.find_element(By.CSS_SELECTOR, "a.evidence-link").click()
+    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "a.evidence-link"))
     target = browser.current_url.split("#", 1)[1]
     passage = browser.find_element(By.ID, target)
     assert "Anriette Esterhuysen" in passage.text
@@ -95,11 +106,11 @@ def test_ask_follow_answer_open_evidence_run_query_and_download(site, browser):
     shot(browser, "3-report")
 
     browser.get(answer_page)
-    browser.find_element(By.ID, "open-sparql").click()
-    browser.find_element(By.ID, "run").click()
+    click_and_load(browser, browser.find_element(By.ID, "open-sparql"))
+    click_and_load(browser, browser.find_element(By.ID, "run"))
     assert "Anriette Esterhuysen" in browser.find_element(By.ID, "results").text
-    browser.find_element(By.XPATH, "//a[@class='example' and text()='People by organisation']").click()
-    browser.find_element(By.ID, "run").click()
+    click_and_load(browser, browser.find_element(By.XPATH, "//a[@class='example' and text()='People by organisation']"))
+    click_and_load(browser, browser.find_element(By.ID, "run"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tr")
     assert len(rows) > 5 and "Verizon" in browser.find_element(By.ID, "results").text
     shot(browser, "4-sparql")
