@@ -1,5 +1,5 @@
 """The web service under a small concurrent load, measured with wrk (Debian's
-package), against a trivial SPARQL ASK on the same server in the same run.
+package), against a static JSON document from the same server in the same run.
 
     python bench/bench_web.py [--connections 8] [--seconds 10]
 """
@@ -23,7 +23,8 @@ from benchmarks_md import ROOT, update_block  # noqa: E402
 from igfkg.web.local import serve_process  # noqa: E402
 
 TARGETS = [
-    ("SPARQL ASK (baseline)", "/sparql?query=" + quote("ASK { ?s ?p ?o }")),
+    ("/api/openapi.json (baseline: the server stack alone)", "/api/openapi.json"),
+    ("/sparql ASK", "/sparql?query=" + quote("ASK { ?s ?p ?o }")),
     ("/api/search", "/api/search?k=5&q=" + quote("What did the port 25 initiative achieve?")),
     ("/api/ask, graph answer", "/api/ask?q=" + quote("Which panellist came from Brazil's foreign ministry?")),
     ("/api/ask, passage answer", "/api/ask?q=" + quote("What is soft law according to the discussion?")),

@@ -138,19 +138,6 @@ def test_runaway_query_ends_within_the_limit_while_others_are_served(knowledge_b
     assert "ran past the 2 s limit" in result["text"]
 
 
-def test_a_counting_cross_product_is_stopped_at_the_limit(knowledge_base):
-    """No rows to stream: the query runs in a child process that is killed at the limit."""
-    httpd, server = _serve(knowledge_base, query_timeout=1.0)
-    start = time.monotonic()
-    response = requests.get(server + "/sparql", params={
-        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}, timeout=30)
-    elapsed = time.monotonic() - start
-    quick = requests.get(server + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
-    httpd.close()
-    assert response.status_code == 503 and "ran past the 1 s limit" in response.text and elapsed < 3
-    assert quick.status_code == 200 and quick.json()["boolean"] is True
-
-
 def test_row_limit(server):
     response = requests.get(server + "/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
     assert response.status_code == 400 and "more than 5000 rows" in response.text

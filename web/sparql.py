@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import hmac
 import io
-import os
-import pickle
 import queue
 import re
-import select
-import signal
 import threading
 import time
 import uuid
@@ -140,80 +136,34 @@ def _run_query(text: str) -> Response:
     base = request.base_url
     timeout = current_app.config["QUERY_TIMEOUT"]
     row_limit = current_app.config["ROW_LIMIT"]
-    media, accept = _negotiate(), request.accept_mimetypes  # read here: the evaluation has no request
+    media, accept = _negotiate(), request.accept_mimetypes  # read here: the thread has no request
+    outcome: queue.Queue = queue.Queue(maxsize=1)
 
-    def evaluate() -> tuple[str, tuple]:
+    def evaluate():
         deadline = time.monotonic() + timeout
         try:
             result = kb.protocol_query(text, base_iri=base, default_graphs=default_graphs, named_graphs=named_graphs)
-            return "ok", _serialise(result, media, accept, deadline, timeout, row_limit)
+            outcome.put(("ok", _serialise(result, media, accept, deadline, timeout, row_limit)))
         except SyntaxError as exc:
-            return "error", (400, f"SPARQL syntax error: {exc}")
+            outcome.put(("error", (400, f"SPARQL syntax error: {exc}")))
         except TimeoutError as exc:
-            return "error", (503, str(exc))
+            outcome.put(("error", (503, str(exc))))
         except ProtocolError as exc:
-            return "error", (exc.status, str(exc))
+            outcome.put(("error", (exc.status, str(exc))))
         except (OSError, RuntimeError, ValueError) as exc:
-            return "error", (400, f"the query failed: {exc}")
+            outcome.put(("error", (400, f"the query failed: {exc}")))
 
-    runner = _in_child_process if hasattr(os, "fork") else _in_thread
-    outcome = runner(evaluate, timeout + 0.5)
-    if outcome is None:
+    # The store releases the GIL while it evaluates, so other requests go on;
+    # a query past the limit is answered with an error and left to stop.
+    threading.Thread(target=evaluate, daemon=True).start()
+    try:
+        status, value = outcome.get(timeout=timeout + 0.5)
+    except queue.Empty:
         return _fail(503, f"the query ran past the {timeout:g} s limit and was stopped")
-    status, value = outcome
     if status == "error":
         return _fail(*value)
     body, mimetype = value
     return Response(body, mimetype=mimetype)
-
-
-def _in_child_process(evaluate, timeout: float):
-    """Evaluate in a forked child that is killed at the time limit.
-
-    Oxigraph cannot cancel a query, and one that computes without yielding
-    rows (COUNT over a cross product) would otherwise keep a core busy
-    after its answer was given up. The child shares the parent's open store
-    (copy on write), writes its pickled answer to a pipe and exits.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: answer, then leave without running any cleanup
-        try:
-            os.close(read_end)
-            payload = pickle.dumps(evaluate())
-            with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks, deadline = [], time.monotonic() + timeout
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            ready = select.select([read_end], [], [], max(remaining, 0))[0] if remaining > 0 else []
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                return None
-            chunk = os.read(read_end, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read_end)
-        os.waitpid(pid, 0)
-    return pickle.loads(b"".join(chunks)) if chunks else ("error", (500, "the query process ended without an answer"))
-
-
-def _in_thread(evaluate, timeout: float):
-    """Where there is no fork: a thread (the store releases the GIL, so other
-    requests go on); past the limit the answer is given up and the query
-    stops at its next result row."""
-    outcome: queue.Queue = queue.Queue(maxsize=1)
-    threading.Thread(target=lambda: outcome.put(evaluate()), daemon=True).start()
-    try:
-        return outcome.get(timeout=timeout)
-    except queue.Empty:
-        return None
 
 
 def _negotiate() -> str | None:
