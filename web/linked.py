@@ -56,6 +56,16 @@ def _passages(kb, s, p, o) -> list[dict]:
              "end": int(r["end"].value)} for r in kb.query(query)]
 
 
+def passage_anchor(kb, report_id: str, offset: int) -> str:
+    """The id, on the report page, of the passage holding this character."""
+    graph = kb.iris.report(report_id)
+    for r in kb.query(f"SELECT ?s ?e WHERE {{ GRAPH {graph} {{ ?p <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext> {graph} ;"
+                      " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> ?s ;"
+                      f" <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> ?e }} FILTER(?s <= {int(offset)} && ?e > {int(offset)}) }}"):
+        return f"c{r['s'].value}-{r['e'].value}"
+    return ""
+
+
 def _wanted_rdf() -> str | None:
     if request.args.get("format") in RDF_FORMATS:
         return request.args["format"]

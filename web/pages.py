@@ -9,7 +9,7 @@ from igfkg.kb import KnowledgeBaseError
 from igfkg.search.hybrid import highlight_spans
 
 from .api import ask_from_request, search_from_request
-from .linked import entity_link
+from .linked import entity_link, passage_anchor
 
 EXAMPLE_QUERIES = {
     "Workshops by principle": """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -58,8 +58,9 @@ def ask_page():
         return _page_error(str(exc))
     if wants_json():
         return jsonify(data or {})
-    return render_template("answer.html", data=data, highlight=highlight,
-                           link=entity_link(current_app.config["KB"]))
+    kb = current_app.config["KB"]
+    return render_template("answer.html", data=data, highlight=highlight, link=entity_link(kb),
+                           anchor=lambda item: passage_anchor(kb, item["report"], item["start"]))
 
 
 @bp.get("/search")
