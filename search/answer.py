@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from string import Template
 
 import pyoxigraph as ox
 
@@ -61,6 +62,66 @@ def _with_continuation(text: str, start: int, end: int, most: int = 2) -> int:
             break
         end = b
     return end
+# One SPARQL body per kind of question. Every body binds ?x and ?label (the
+# answer), ?w (its workshop, when known) and ?s ?p ?o (the fact whose
+# provenance is the evidence); ?aff may carry an affiliation or a presenter.
+# $-slots are filled by Answerer._slots with IRIs linked from the graph.
+TEMPLATES = {
+    "role": "${W}?w $prop ?x . ${type_filter}?x schema:name ?label . BIND(?w AS ?s) BIND($prop AS ?p) "
+            "BIND(?x AS ?o) OPTIONAL { ?x schema:affiliation/schema:name ?aff }",
+    "affiliation_of_person": "VALUES ?s { <$person> }\n  ?s schema:affiliation ?x . ?x schema:name ?label . "
+                             "BIND(schema:affiliation AS ?p) BIND(?x AS ?o) OPTIONAL { ?w a igf:Workshop ; ?role ?s }",
+    "people_of_org": "VALUES ?org { <$org> }\n  ?x schema:affiliation ?o . ?o org:subOrganizationOf? ?org . "
+                     "?x a schema:Person ; schema:name ?label . ${role_filter}BIND(?x AS ?s) BIND(schema:affiliation AS ?p)",
+    "presenter_of_example": "VALUES ?s { <$example> }\n  ?s igf:presenter ?x . ?x schema:name ?label . "
+                            "BIND(igf:presenter AS ?p) BIND(?x AS ?o) OPTIONAL { ?w igf:example ?s }",
+    "examples_of_person": "VALUES ?o { <$person> }\n  ?x igf:presenter ?o ; schema:name ?label . "
+                          "BIND(?x AS ?s) BIND(igf:presenter AS ?p) OPTIONAL { ?w igf:example ?x }",
+    "examples_of_principle": "VALUES ?o { <$principle> }\n  ?x igf:illustrates ?o ; schema:name ?label . "
+                             "BIND(?x AS ?s) BIND(igf:illustrates AS ?p) OPTIONAL { ?w igf:example ?x }",
+    "example_outcome": "VALUES ?s { <$example> }\n  ?s igf:outcome ?label . BIND(?label AS ?x) "
+                       "BIND(igf:outcome AS ?p) BIND(?label AS ?o) OPTIONAL { ?w igf:example ?s }",
+    "example_organisations": "VALUES ?s { <$example> }\n  ?s igf:involves ?x . ?x schema:name ?label . "
+                             "BIND(igf:involves AS ?p) BIND(?x AS ?o) OPTIONAL { ?w igf:example ?s }",
+    "example_principles": "VALUES ?s { <$example> }\n  ?s igf:illustrates ?x . ?x skos:prefLabel ?label "
+                          "FILTER(lang(?label) = \"$lang\") BIND(igf:illustrates AS ?p) BIND(?x AS ?o) "
+                          "OPTIONAL { ?w igf:example ?s }",
+    "meeting": "${W}?w a igf:Workshop ; schema:superEvent ?x . ?x schema:name ?name . "
+               "OPTIONAL { ?x schema:location/schema:name ?city } "
+               "BIND(IF(BOUND(?city), CONCAT(?name, \", \", ?city), ?name) AS ?label) "
+               "BIND(?w AS ?s) BIND(schema:superEvent AS ?p) BIND(?x AS ?o)",
+    "quality": "${W}?w igf:dataQualityNote ?label . BIND(?label AS ?x) BIND(?w AS ?s) "
+               "BIND(igf:dataQualityNote AS ?p) BIND(?label AS ?o)",
+    "examples_all": "${W}?w igf:example ?x . ?x schema:name ?label . OPTIONAL { ?x igf:presenter/schema:name ?aff } "
+                    "BIND(?w AS ?s) BIND(igf:example AS ?p) BIND(?x AS ?o)",
+    "people_on_topic": "VALUES ?o { <$principle> }\n  ?s dcterms:subject ?o ; schema:mentions ?x . "
+                       "?x a schema:Person ; schema:name ?label . BIND(dcterms:subject AS ?p) "
+                       "OPTIONAL { ?s nif:referenceContext/schema:about ?w }",
+    "org_identity": "VALUES ?x { <$org> }\n  ?x schema:name ?label . BIND(?x AS ?s) BIND(schema:name AS ?p) "
+                    "BIND(?label AS ?o)",
+    "workshop_of": "VALUES ?o { <$target> }\n  VALUES ?p { igf:example schema:organizer igf:moderator "
+                   "igf:remoteModerator igf:panellist igf:reporter dcterms:subject }\n  "
+                   "?w ?p ?o ; a igf:Workshop ; schema:name ?label . BIND(?w AS ?x) BIND(?w AS ?s)",
+    "principles_discussed": "${W}?w dcterms:subject ?x . ?x skos:inScheme <$scheme> ; skos:prefLabel ?label "
+                            "FILTER(lang(?label) = \"$lang\") BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)",
+    "collection_members": "VALUES ?c { <$collection> }\n  ?c skos:member ?x . ?x skos:prefLabel ?label "
+                          "FILTER(lang(?label) = \"$lang\") OPTIONAL { ?w dcterms:subject ?x } "
+                          "BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)",
+    "workshop_property": "${W}?w a igf:Workshop ; $prop ?label . BIND(?w AS ?x) BIND(?w AS ?s) BIND($prop AS ?p) "
+                         "BIND(?label AS ?o)",
+    "place": "${W}?w a igf:Workshop ; schema:location ?x . ?x schema:name ?city . "
+             "OPTIONAL { ?x schema:containedInPlace/schema:name ?country } "
+             "BIND(IF(BOUND(?country), CONCAT(?city, \", \", ?country), ?city) AS ?label) "
+             "BIND(?w AS ?s) BIND(schema:location AS ?p) BIND(?x AS ?o)",
+    "figure": "${W}?w $prop ?label . BIND(?label AS ?x) BIND(?w AS ?s) BIND($prop AS ?p) BIND(?label AS ?o)",
+    "gender": "${W}?w igf:womenEstimate|igf:genderDiscussion ?label . ?w ?p ?label . "
+              "FILTER(?p IN (igf:womenEstimate, igf:genderDiscussion)) BIND(?label AS ?x) BIND(?w AS ?s) "
+              "BIND(?label AS ?o)",
+    "events_built_on": "${W}?w igf:buildsOn ?x . ?x schema:name ?label . BIND(?w AS ?s) BIND(igf:buildsOn AS ?p) "
+                       "BIND(?x AS ?o)",
+}
+WORKSHOP_PROPERTIES = {"title": "schema:name", "format": "igf:format", "theme": "igf:theme", "date": "schema:startDate"}
+TEMPLATE_OF = {**{kind: "role" for kind in ROLE_PROPERTIES}, **{kind: "workshop_property" for kind in WORKSHOP_PROPERTIES}}
 PREFIX_BLOCK = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
                        if name in ("igf", "schema", "skos", "dcterms", "org", "rdf", "prov", "nif"))
 
@@ -115,94 +176,10 @@ class Answerer:
 
     def _graph_answer(self, kind: str, links: dict[str, list[Link]], question: str,
                       lang: str = "en") -> GraphAnswer | None:
-        workshops = [l.entity.iri for l in links.get("workshop", [])[:3]]
-        w_values = f"VALUES ?w {{ {' '.join(f'<{iri}>' for iri in workshops)} }}\n  " if workshops else ""
-        first = {k: v[0].entity.iri for k, v in links.items() if v}
-        if kind in ROLE_PROPERTIES:
-            prop = ROLE_PROPERTIES[kind]
-            only_orgs = kind == "organizer" and re.search(r"organi[sz]ations?|entit|institution|quelles organ", fold(question))
-            cls = "schema:Organization" if only_orgs else ("schema:Person" if kind != "organizer" else None)
-            type_filter = f"?x a {cls} . " if cls else ""
-            body = (f"{w_values}?w {prop} ?x . {type_filter}?x schema:name ?label . BIND(?w AS ?s) BIND({prop} AS ?p) "
-                    "BIND(?x AS ?o) OPTIONAL { ?x schema:affiliation/schema:name ?aff }")
-        elif kind == "affiliation_of_person":
-            body = (f"VALUES ?s {{ <{first['person']}> }}\n  ?s schema:affiliation ?x . ?x schema:name ?label . "
-                    "BIND(schema:affiliation AS ?p) BIND(?x AS ?o) OPTIONAL { ?w a igf:Workshop ; ?role ?s }")
-        elif kind == "people_of_org":
-            role = _role_in(question)
-            role_filter = f"?w {ROLE_PROPERTIES[role]} ?x . " if role else "OPTIONAL { ?w a igf:Workshop ; ?role ?x } "
-            body = (f"VALUES ?org {{ <{first['org']}> }}\n  ?x schema:affiliation ?o . ?o org:subOrganizationOf? ?org . "
-                    f"?x a schema:Person ; schema:name ?label . {role_filter}BIND(?x AS ?s) BIND(schema:affiliation AS ?p)")
-        elif kind == "presenter_of_example":
-            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:presenter ?x . ?x schema:name ?label . "
-                    "BIND(igf:presenter AS ?p) BIND(?x AS ?o) OPTIONAL { ?w igf:example ?s }")
-        elif kind == "examples_of_person":
-            body = (f"VALUES ?o {{ <{first['person']}> }}\n  ?x igf:presenter ?o ; schema:name ?label . "
-                    "BIND(?x AS ?s) BIND(igf:presenter AS ?p) OPTIONAL { ?w igf:example ?x }")
-        elif kind == "examples_of_principle":
-            body = (f"VALUES ?o {{ <{first['principle']}> }}\n  ?x igf:illustrates ?o ; schema:name ?label . "
-                    "BIND(?x AS ?s) BIND(igf:illustrates AS ?p) OPTIONAL { ?w igf:example ?x }")
-        elif kind == "example_outcome":
-            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:outcome ?label . BIND(?label AS ?x) "
-                    "BIND(igf:outcome AS ?p) BIND(?label AS ?o) OPTIONAL { ?w igf:example ?s }")
-        elif kind == "meeting":
-            body = (f"{w_values}?w a igf:Workshop ; schema:superEvent ?x . ?x schema:name ?name . "
-                    "OPTIONAL { ?x schema:location/schema:name ?city } "
-                    "BIND(IF(BOUND(?city), CONCAT(?name, \", \", ?city), ?name) AS ?label) "
-                    "BIND(?w AS ?s) BIND(schema:superEvent AS ?p) BIND(?x AS ?o)")
-        elif kind == "quality":
-            body = (f"{w_values}?w igf:dataQualityNote ?label . BIND(?label AS ?x) BIND(?w AS ?s) "
-                    "BIND(igf:dataQualityNote AS ?p) BIND(?label AS ?o)")
-        elif kind == "examples_all":
-            body = (f"{w_values}?w igf:example ?x . ?x schema:name ?label . "
-                    "OPTIONAL { ?x igf:presenter/schema:name ?aff } "
-                    "BIND(?w AS ?s) BIND(igf:example AS ?p) BIND(?x AS ?o)")
-        elif kind == "people_on_topic":
-            body = (f"VALUES ?o {{ <{first['principle']}> }}\n  ?s dcterms:subject ?o ; schema:mentions ?x . "
-                    "?x a schema:Person ; schema:name ?label . BIND(dcterms:subject AS ?p) "
-                    "OPTIONAL { ?s nif:referenceContext/schema:about ?w }")
-        elif kind == "org_identity":
-            body = (f"VALUES ?x {{ <{first['org']}> }}\n  ?x schema:name ?label . "
-                    "BIND(?x AS ?s) BIND(schema:name AS ?p) BIND(?label AS ?o)")
-        elif kind == "example_organisations":
-            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:involves ?x . ?x schema:name ?label . "
-                    "BIND(igf:involves AS ?p) BIND(?x AS ?o) OPTIONAL { ?w igf:example ?s }")
-        elif kind == "example_principles":
-            body = (f"VALUES ?s {{ <{first['example']}> }}\n  ?s igf:illustrates ?x . ?x skos:prefLabel ?label "
-                    f"FILTER(lang(?label) = \"{lang}\") BIND(igf:illustrates AS ?p) BIND(?x AS ?o) "
-                    "OPTIONAL { ?w igf:example ?s }")
-        elif kind == "workshop_of":
-            target = next(first[k] for k in ("example", "person", "org", "principle") if k in first)
-            body = (f"VALUES ?o {{ <{target}> }}\n  VALUES ?p {{ igf:example schema:organizer igf:moderator "
-                    "igf:remoteModerator igf:panellist igf:reporter dcterms:subject }\n  "
-                    "?w ?p ?o ; a igf:Workshop ; schema:name ?label . BIND(?w AS ?x) BIND(?w AS ?s)")
-        elif kind == "principles_discussed":
-            scheme = self.kb.iris.base + "principle/scheme"
-            body = (f"{w_values}?w dcterms:subject ?x . ?x skos:inScheme <{scheme}> ; skos:prefLabel ?label "
-                    f"FILTER(lang(?label) = \"{lang}\") BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
-        elif kind == "collection_members":
-            body = (f"VALUES ?c {{ <{first['collection']}> }}\n  ?c skos:member ?x . ?x skos:prefLabel ?label "
-                    f"FILTER(lang(?label) = \"{lang}\") OPTIONAL {{ ?w dcterms:subject ?x }} "
-                    "BIND(?w AS ?s) BIND(dcterms:subject AS ?p) BIND(?x AS ?o)")
-        elif kind in ("title", "format", "theme", "date"):
-            prop = {"title": "schema:name", "format": "igf:format", "theme": "igf:theme", "date": "schema:startDate"}[kind]
-            body = f"{w_values}?w a igf:Workshop ; {prop} ?label . BIND(?w AS ?x) BIND(?w AS ?s) BIND({prop} AS ?p) BIND(?label AS ?o)"
-        elif kind == "place":
-            body = (f"{w_values}?w a igf:Workshop ; schema:location ?x . ?x schema:name ?city . "
-                    "OPTIONAL { ?x schema:containedInPlace/schema:name ?country } "
-                    "BIND(IF(BOUND(?country), CONCAT(?city, \", \", ?country), ?city) AS ?label) "
-                    "BIND(?w AS ?s) BIND(schema:location AS ?p) BIND(?x AS ?o)")
-        elif kind == "figure":
-            prop = "igf:" + _figure(question)[0]
-            body = f"{w_values}?w {prop} ?label . BIND(?label AS ?x) BIND(?w AS ?s) BIND({prop} AS ?p) BIND(?label AS ?o)"
-        elif kind == "gender":
-            body = (f"{w_values}?w igf:womenEstimate|igf:genderDiscussion ?label . ?w ?p ?label . "
-                    "FILTER(?p IN (igf:womenEstimate, igf:genderDiscussion)) BIND(?label AS ?x) BIND(?w AS ?s) BIND(?label AS ?o)")
-        elif kind == "events_built_on":
-            body = (f"{w_values}?w igf:buildsOn ?x . ?x schema:name ?label . "
-                    "BIND(?w AS ?s) BIND(igf:buildsOn AS ?p) BIND(?x AS ?o)")
-        else:
+        template = TEMPLATES.get(TEMPLATE_OF.get(kind, kind))
+        if template is None:
             return None
+        body = Template(template).substitute(self._slots(kind, links, question, lang))
         sparql = (f"{PREFIX_BLOCK}SELECT DISTINCT ?x ?label ?w ?s ?p ?o ?aff WHERE {{\n  {body}\n}}\n"
                   "ORDER BY ?w ?label\nLIMIT 50")
         rows = []
@@ -224,6 +201,27 @@ class Answerer:
                                    f"FILTER(lang(?l) = \"{lang}\") }}"):
                 return s["l"].value
         return entity.name
+
+    def _slots(self, kind: str, links: dict[str, list[Link]], question: str, lang: str) -> dict[str, str]:
+        """What fills a template: the linked IRIs (from the graph, never the
+        question's words) and a few choices read off the question."""
+        workshops = [l.entity.iri for l in links.get("workshop", [])[:3]]
+        slots = {k: v[0].entity.iri for k, v in links.items() if v}
+        slots.setdefault("target", next((slots[k] for k in ("example", "person", "org", "principle") if k in slots), ""))
+        for name in ("person", "org", "example", "principle", "collection"):
+            slots.setdefault(name, "")
+        slots["W"] = f"VALUES ?w {{ {' '.join(f'<{iri}>' for iri in workshops)} }}\n  " if workshops else ""
+        slots["lang"] = lang
+        slots["scheme"] = self.kb.iris.base + "principle/scheme"
+        slots["prop"] = (ROLE_PROPERTIES.get(kind) or WORKSHOP_PROPERTIES.get(kind)
+                         or ("igf:" + _figure(question)[0] if kind == "figure" else ""))
+        only_orgs = kind == "organizer" and re.search(r"organi[sz]ations?|entit|institution|quelles organ", fold(question))
+        cls = "schema:Organization" if only_orgs else ("schema:Person" if kind != "organizer" else None)
+        slots["type_filter"] = f"?x a {cls} . " if cls else ""
+        role = _role_in(question)
+        slots["role_filter"] = f"?w {ROLE_PROPERTIES[role]} ?x . " if role else \
+            "OPTIONAL { ?w a igf:Workshop ; ?role ?x } "
+        return slots
 
     def _evidence(self, answer: GraphAnswer) -> list[dict]:
         facts = [r["fact"] for r in answer.rows if all(t is not None for t in r["fact"])]
