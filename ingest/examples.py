@@ -42,7 +42,7 @@ _ANAPHOR = re.compile(r"^(?:cette|ce|cet|ces|this|these|that|those|it|il|elle|es
                       r"such|the initiative|the process|l['’]initiative|le processus)\b", re.I)
 _STOP = {"dans", "pour", "avec", "that", "this", "with", "from", "which", "their", "have", "been", "were",
          "sont", "entre", "leur", "leurs", "plus", "also", "about", "more", "les", "des", "une", "par",
-         "sur", "qui", "que", "como", "para", "por", "entre", "internet", "gouvernance", "governance"}
+         "sur", "qui", "que", "como", "para", "por", "internet", "gouvernance", "governance"}
 _CONFIDENCE = 0.7
 _MAX_OUTCOME_SENTENCES = 3
 

@@ -99,7 +99,6 @@ def split_sections(text: str) -> list[Section]:
     one when nothing stands between the two labels (titles printed twice).
     """
     marks: list[tuple[str, str, int, int]] = []  # key, label, label start, content start
-    pos = 0
     for match in _LINE.finditer(text):
         line = match.group(0)
         if not line:
@@ -114,7 +113,6 @@ def split_sections(text: str) -> list[Section]:
             key = label_key(head, exact_only=True)
             if key:
                 marks.append((key, head.strip(), start, start + len(head) + 1))
-        pos = match.end()
 
     sections: list[Section] = []
     first = marks[0][2] if marks else len(text)

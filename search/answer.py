@@ -415,6 +415,19 @@ def _workshop_phrase(iri: str | None, table: EntityTable, lang: str, with_title:
     return f"{name} (\u201c{title}\u201d)" if with_title or not number else name
 
 
+# Answers that are one sentence around the names found: (English, French).
+PHRASES = {
+    "affiliation_of_person": ("{subject} is affiliated with {names}.", "{subject} : {names}."),
+    "people_on_topic": ("{names} spoke about {subject}.", "{names} en ont parlé."),
+    "people_of_org": ("{names} (affiliated with {subject}).", "{names} ({subject})."),
+    "example_organisations": ("Organisations involved: {names}.", "Organisations impliquées : {names}."),
+    "example_principles": ("Principles illustrated: {names}.", "Principes illustrés : {names}."),
+    "principles_discussed": ("Principles: {names}.", "Principes : {names}."),
+    "collection_members": ("Principles: {names}.", "Principes : {names}."),
+    "quality": ("Not quite: {names}.", "Les chiffres ne concordent pas : {names}."),
+}
+
+
 def _with_affiliations(answer: GraphAnswer, labels: list[str]) -> list[str]:
     """"Anriette Esterhuysen (Association for Progressive Communications)"."""
     affiliations: dict[str, list[str]] = {}
@@ -457,20 +470,13 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
         en, fr_one, fr_many = role_words[kind]
         verb = (fr_one if len(labels) == 1 else fr_many) if fr else en
         return f"{names} {verb} {where or ('l’atelier' if fr else 'the workshop')}."
-    if kind == "affiliation_of_person":
-        return (f"{answer.subject} : {names}." if fr else f"{answer.subject} is affiliated with {names}.")
-    if kind == "people_on_topic":
-        return (f"{names} en ont parlé." if fr else f"{names} spoke about {answer.subject}.")
+    if kind in PHRASES:
+        english, french = PHRASES[kind]
+        return (french if fr else english).format(names=names, subject=answer.subject)
     if kind == "org_identity":
         others = [a for a in dict.fromkeys(answer.aliases or []) if a != names]
         also = (f" (aussi : {', '.join(others)})" if fr else f" (also: {', '.join(others)})") if others else ""
         return f"{names}{also}."
-    if kind == "example_organisations":
-        return (f"Organisations impliquées : {names}." if fr else f"Organisations involved: {names}.")
-    if kind == "example_principles":
-        return (f"Principes illustrés : {names}." if fr else f"Principles illustrated: {names}.")
-    if kind == "people_of_org":
-        return (f"{names} ({answer.subject})." if fr else f"{names} (affiliated with {answer.subject}).")
     if kind == "presenter_of_example":
         return (f"{names} a présenté cet exemple" if fr else f"{names} presented this example") + (
             f" ({where})." if where else ".")
@@ -479,8 +485,6 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
         return (f"{len(labels)} exemple(s) : {items}." if fr else f"{len(labels)} example(s): {items}.")
     if kind == "meeting":
         return f"{names}" + (f" ({where})." if where else ".")
-    if kind == "quality":
-        return (f"Les chiffres ne concordent pas : {names}." if fr else f"Not quite: {names}.")
     if kind in ("examples_of_person", "examples_of_principle"):
         items = "; ".join(f"\u201c{label}\u201d" for label in labels)
         return (f"{len(labels)} exemple(s) : {items}." if fr else f"{len(labels)} example(s): {items}.")
@@ -488,8 +492,6 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
         return " ".join(labels)
     if kind == "workshop_of":
         return _join([_workshop_phrase(r["iri"], table, lang) for r in answer.rows if r["iri"]] or labels, lang) + "."
-    if kind in ("principles_discussed", "collection_members"):
-        return (f"Principes : {names}." if fr else f"Principles: {names}.")
     if kind == "figure":
         _, english, french = _figure(question)
         parts = [f"{v} {french if fr else english}" + (f" ({_workshop_phrase(w, table, lang)})" if len(by_workshop) > 1 else "")

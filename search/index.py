@@ -194,13 +194,10 @@ class PassageIndex:
             self._approximate = build_ivf(self._exact)
             self._save()
 
-    def _maybe_build_approximate(self, force: bool = False) -> None:
-        count = self._exact.ntotal
-        if self._approximate is not None and not force:
-            return
-        if count < self.approximate_threshold and not force:
-            return
-        self._approximate = build_ivf(self._exact)
+    def _maybe_build_approximate(self) -> None:
+        """Past the threshold, an IVF index joins the exact one (then kept up to date)."""
+        if self._approximate is None and self._exact.ntotal >= self.approximate_threshold:
+            self._approximate = build_ivf(self._exact)
 
     # -- reading ------------------------------------------------------------
 

@@ -1,7 +1,5 @@
 """Running text: people, affiliations, roles, principles and examples against
 gold files the team wrote by reading each report (tests/gold/)."""
-from pathlib import Path
-
 import pytest
 
 from igfkg.evaluation import load_gold, score_record

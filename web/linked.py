@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from igfkg.formats import RDF_FORMATS, rdf_format, serialize_triples
 from igfkg.ingest.text import fold_chars
 from igfkg.kb import KnowledgeBaseError
+from igfkg.ontology import RDFS, SCHEMA, SKOS
 
 bp = Blueprint("linked", __name__)
 
@@ -30,8 +31,7 @@ def describe(kb, iri: str) -> dict:
     for s in kb.query(f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s LIMIT 500"):
         incoming.append({"subject": _term(s["s"]), "property": s["p"].value})
     label = next((f["value"]["value"] for f in outgoing if f["property"] in (
-        "http://schema.org/name", "http://www.w3.org/2004/02/skos/core#prefLabel",
-        "http://www.w3.org/2000/01/rdf-schema#label")), iri.rsplit("/", 1)[-1])
+        SCHEMA + "name", SKOS + "prefLabel", RDFS + "label")), iri.rsplit("/", 1)[-1])
     types = [f["value"]["value"] for f in outgoing if f["property"].endswith("#type")]
     return {"iri": iri, "label": label, "types": types, "outgoing": outgoing, "incoming": incoming}
 
@@ -46,12 +46,9 @@ def _term(term) -> dict:
 
 
 def _passages(kb, s, p, o) -> list[dict]:
-    query = (f"SELECT DISTINCT ?passage ?report ?start ?end WHERE {{ ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {s} ;"
-             f" <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> {p} ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> {o} ;"
-             " <http://www.w3.org/ns/prov#wasDerivedFrom> ?passage . ?passage"
-             " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> ?start ;"
-             " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> ?end ;"
-             " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext>/<https://w3id.org/igfkg/ns#reportId> ?report } LIMIT 5")
+    query = (f"SELECT DISTINCT ?passage ?report ?start ?end WHERE {{ ?st rdf:subject {s} ; rdf:predicate {p} ;"
+             f" rdf:object {o} ; prov:wasDerivedFrom ?passage . ?passage nif:beginIndex ?start ; nif:endIndex ?end ;"
+             " nif:referenceContext/igf:reportId ?report } LIMIT 5")
     return [{"passage": r["passage"].value, "report": r["report"].value, "start": int(r["start"].value),
              "end": int(r["end"].value)} for r in kb.query(query)]
 
@@ -59,9 +56,8 @@ def _passages(kb, s, p, o) -> list[dict]:
 def passage_anchor(kb, report_id: str, offset: int) -> str:
     """The id, on the report page, of the passage holding this character."""
     graph = kb.iris.report(report_id)
-    for r in kb.query(f"SELECT ?s ?e WHERE {{ GRAPH {graph} {{ ?p <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext> {graph} ;"
-                      " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> ?s ;"
-                      f" <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> ?e }} FILTER(?s <= {int(offset)} && ?e > {int(offset)}) }}"):
+    for r in kb.query(f"SELECT ?s ?e WHERE {{ GRAPH {graph} {{ ?p nif:referenceContext {graph} ; nif:beginIndex ?s ;"
+                      f" nif:endIndex ?e }} FILTER(?s <= {int(offset)} && ?e > {int(offset)}) }}"):
         return f"c{r['s'].value}-{r['e'].value}"
     return ""
 
@@ -122,22 +118,21 @@ def report_data(kb, report_id: str) -> dict:
     """The report's text in passages, with the people, organisations and
     principles it names marked and linked."""
     graph = kb.iris.report(report_id)
-    rows = kb.query(f"SELECT ?text ?title WHERE {{ {graph} <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString> ?text ; <http://schema.org/name> ?title }}")
+    rows = kb.query(f"SELECT ?text ?title WHERE {{ {graph} nif:isString ?text ; schema:name ?title }}")
     found = next(iter(rows), None)
     if found is None:
         abort(404)
     text = found["text"].value
     passages = [{"start": int(r["s"].value), "end": int(r["e"].value), "lang": r["l"].value, "section": r["sec"].value}
-                for r in kb.query(f"SELECT ?s ?e ?l ?sec WHERE {{ GRAPH {graph} {{ ?p <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext> {graph} ;"
-                                  " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex> ?s ;"
-                                  " <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#endIndex> ?e ;"
-                                  " <http://purl.org/dc/terms/language> ?l ; <https://w3id.org/igfkg/ns#section> ?sec } } ORDER BY ?s")]
+                for r in kb.query(f"SELECT ?s ?e ?l ?sec WHERE {{ GRAPH {graph} {{ ?p nif:referenceContext {graph} ;"
+                                  " nif:beginIndex ?s ; nif:endIndex ?e ; dcterms:language ?l ; igf:section ?sec } }"
+                                  " ORDER BY ?s")]
     entities = [(r["label"].value, r["e"].value, r["kind"].value) for r in kb.query(
-        f"SELECT DISTINCT ?e ?label ?kind WHERE {{ GRAPH {graph} {{ ?e a ?type ; <http://schema.org/name>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label . "
-        "VALUES (?type ?kind) { (<http://schema.org/Person> \"person\") (<http://schema.org/Organization> \"org\") } } }")]
+        f"SELECT DISTINCT ?e ?label ?kind WHERE {{ GRAPH {graph} {{ ?e a ?type ; schema:name|skos:altLabel ?label . "
+        "VALUES (?type ?kind) { (schema:Person \"person\") (schema:Organization \"org\") } } }")]
     entities += [(r["label"].value, r["c"].value, "principle") for r in kb.query(
-        f"SELECT DISTINCT ?c ?label WHERE {{ GRAPH {graph} {{ ?x <http://purl.org/dc/terms/subject> ?c }} "
-        "?c <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label }")]
+        f"SELECT DISTINCT ?c ?label WHERE {{ GRAPH {graph} {{ ?x dcterms:subject ?c }} "
+        "?c skos:prefLabel|skos:altLabel ?label }")]
     return {"report": report_id, "title": found["title"].value, "text": text, "passages": passages,
             "entities": [{"label": label, "iri": iri, "kind": kind} for label, iri, kind in entities]}
 

@@ -104,9 +104,8 @@ def sparql_editor():
 
 
 def participation_data(kb) -> list[dict]:
-    rows = kb.query("""PREFIX igf: <https://w3id.org/igfkg/ns#> PREFIX schema: <http://schema.org/>
-        SELECT ?w ?title ?number ?year ?p ?value WHERE { ?w a igf:Workshop ; schema:name ?title ; ?p ?value .
-          ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> igf:participationFigure .
+    rows = kb.query("""SELECT ?w ?title ?number ?year ?p ?value WHERE { ?w a igf:Workshop ; schema:name ?title ; ?p ?value .
+          ?p rdfs:subPropertyOf igf:participationFigure .
           OPTIONAL { ?w igf:workshopNumber ?number } OPTIONAL { ?w schema:superEvent/igf:year ?year } }""")
     workshops: dict[str, dict] = {}
     for r in rows:
