@@ -64,6 +64,7 @@ def ingest(obj: Context, paths, report_id, quiet):
         raise click.UsageError("--id needs exactly one file")
     from tqdm import tqdm
 
+    kinds: dict[str, int] = {}
     with obj.open() as kb:
         for path in tqdm(files, desc="ingest", unit="file", disable=None, file=sys.stderr, leave=False):
             try:
@@ -73,15 +74,26 @@ def ingest(obj: Context, paths, report_id, quiet):
                 continue
             for warning in result.warnings:
                 click.echo(f"warning: {path}: {warning}", err=True)
+            kinds[result.kind] = kinds.get(result.kind, 0) + 1
             if not quiet:
                 verb = "replaced" if result.replaced else "ingested"
-                kind = "workshop report" if result.is_report else "plain document"
-                click.echo(f"{verb} {result.report_id} ({kind}, {result.passages} passages, "
-                           f"{result.triples} triples) from {path}")
+                click.echo(f"{verb} {result.report_id} ({result.summary}) from {path}")
     for path, reason in problems:
         click.echo(f"error: {path}: {reason}", err=True)
+    if len(files) > 1 and not quiet:
+        click.echo(_kinds_summary(kinds, len(problems)))
     if problems:
         sys.exit(1)
+
+
+def _kinds_summary(kinds: dict[str, int], errors: int) -> str:
+    """"7 documents read: 1 session report, 2 transcripts, ...; 1 refused"."""
+    from igfkg.ontology import document_kind_label
+
+    total = sum(kinds.values())
+    parts = [f"{n} {document_kind_label(kind)}{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())]
+    line = f"{total} document{'s' if total != 1 else ''} read" + (": " + ", ".join(parts) if parts else "")
+    return line + (f"; {errors} refused" if errors else "")
 
 
 def _collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:

@@ -42,6 +42,27 @@ class Iris:
             return self._node("workshop", f"{year}-{number}")
         return self._node("workshop", report_id)
 
+    def session(self, year: int | None, kind: str, number: int | None, title_key: str | None,
+                report_id: str) -> ox.NamedNode:
+        """A session: by meeting year, kind and number; else by year and
+        normalised title; else only by the document that describes it.
+        Workshops keep their short form, ``workshop/2013-41``."""
+        if year and number is not None:
+            return self._node("workshop", f"{year}-{number}") if kind == "workshop" else \
+                self._node("session", f"{year}-{kind.replace('_', '-')}-{number}")
+        if year and title_key:
+            return self._node("session", f"{year}-{slug(title_key)[:80].strip('-')}")
+        return self._node("workshop", report_id)
+
+    def utterance(self, report_id: str, index: int) -> ox.NamedNode:
+        return self._node("report", report_id, "utterance", str(index))
+
+    def session_kind(self, key: str) -> ox.NamedNode:
+        return self._node("session-kind", key)
+
+    def document_kind(self, key: str) -> ox.NamedNode:
+        return self._node("document-kind", key)
+
     def meeting(self, year: int) -> ox.NamedNode:
         return self._node("meeting", f"igf-{year}")
 
@@ -68,6 +89,15 @@ class Iris:
 
     def ontology_graph(self) -> ox.NamedNode:
         return self._node("graph", "ontology")
+
+    def key_of(self, iri: str, segment: str) -> str | None:
+        """The key of ``BASE/segment/KEY``, e.g. a person's."""
+        from urllib.parse import unquote
+
+        prefix = self.base + segment + "/"
+        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
+            return unquote(iri[len(prefix):])
+        return None
 
     def report_id_of(self, iri: str) -> str | None:
         prefix = self.base + "report/"

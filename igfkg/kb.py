@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from igfkg.ingest.identity import match_people, record_people, rename_people, session_key
 from igfkg.ingest.reading import read_report_file
 from igfkg.ingest.records import ReportRecord
 from igfkg.ingest.report import parse_report
 from igfkg.ingest.text import slug
-from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES
+from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, document_kind_label, session_kind_label
 
 from igfkg.search.context import embedding_inputs
 from igfkg.search.encoders import DEFAULT_BACKEND, EncoderError, get_encoder
@@ -57,6 +58,29 @@ class IngestResult:
     replaced: bool
     warnings: list[str] = field(default_factory=list)
     record: ReportRecord | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind if self.record else ("report" if self.is_report else "plain")
+
+    @property
+    def kind_label(self) -> str:
+        """"workshop report", "open forum report", "transcript", "plain document"."""
+        if self.kind == "report" and self.record:
+            return f"{session_kind_label(self.record.session_kind)} report"
+        return document_kind_label(self.kind)
+
+    @property
+    def summary(self) -> str:
+        """"transcript, 2 sessions, 20 passages, 600 triples"."""
+        parts = [self.kind_label]
+        sessions = len(self.record.sessions) if self.record else 0
+        if sessions > 1:
+            parts.append(f"{sessions} sessions")
+        if self.record and self.record.utterances:
+            parts.append(f"{len(self.record.utterances)} turns")
+        parts += [f"{self.passages} passages", f"{self.triples} triples"]
+        return ", ".join(parts)
 
 
 class KnowledgeBase:
@@ -109,7 +133,8 @@ class KnowledgeBase:
         decoded = read_report_file(path, self.config.max_file_bytes)
         report_id = report_id or report_id_for(path)
         record = parse_report(decoded.text, report_id, source_name=path.name,
-                              encoding=decoded.encoding, warnings=decoded.warnings)
+                              encoding=decoded.encoding, warnings=decoded.warnings,
+                              file_format=getattr(decoded, "format", "text"))
         return self.ingest_record(record)
 
     def ingest_record(self, record: ReportRecord) -> IngestResult:
@@ -118,7 +143,9 @@ class KnowledgeBase:
         warnings = list(record.warnings)
         if previous_source and record.source_name and previous_source != record.source_name:
             warnings.append(f"replaces report {record.report_id!r} that was read from {previous_source}")
-        quads = report_quads(record, self.iris)
+        session_nodes = [self._session_node(session, graph) for session in record.sessions]
+        rename_people(record, match_people(record_people(record), self._people_of(session_nodes)))
+        quads = report_quads(record, self.iris, session_nodes)
         year = int(record.meeting_year.value) if record.meeting_year else None
         rows = [{"section": p.section, "start": p.start, "end": p.end, "lang": p.lang, "year": year,
                  "text": p.text} for p in record.passages]
@@ -129,6 +156,42 @@ class KnowledgeBase:
         self.version += 1
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
                             len(record.passages), previous_source is not None, warnings, record)
+
+    def _session_node(self, session: ReportRecord, graph: ox.NamedNode) -> ox.NamedNode:
+        """The IRI of a session: by year, kind and number; else the session an
+        earlier document gave the same year, kind and title (whether or not
+        it had a number), so a proposal without a number and the report with
+        one meet in one node."""
+        key = session_key(session)
+        node = self.iris.session(key.year, key.kind, key.number, key.title_key, session.report_id)
+        if key.number is not None and any(self.store.quads_for_pattern(node, None, None, None)):
+            return node
+        if key.year and key.title_key:
+            meeting, kind = self.iris.meeting(key.year), self.iris.session_kind(key.kind)
+            for row in self.store.query(
+                    f"SELECT ?s ?n WHERE {{ ?s igf:titleKey {ox.Literal(key.title_key)} ; schema:superEvent {meeting} ;"
+                    f" igf:sessionKind {kind} OPTIONAL {{ ?s igf:sessionNumber ?n }} }} ORDER BY ?s",
+                    prefixes=PREFIXES):
+                number = int(row["n"].value) if row["n"] is not None else None
+                if key.number is None or number is None or number == key.number:
+                    return row["s"]
+        return node
+
+    def _people_of(self, sessions: list[ox.NamedNode]) -> list[tuple[str, str]]:
+        """(key, name) of the people earlier documents tie to these sessions."""
+        if not sessions:
+            return []
+        values = " ".join(str(s) for s in sessions)
+        rows = self.store.query(
+            f"SELECT DISTINCT ?p ?name WHERE {{ VALUES ?s {{ {values} }} "
+            "{ ?s ?role ?p } UNION { ?u schema:isPartOf ?s ; igf:spokenBy ?p } "
+            "?p a schema:Person ; schema:name ?name }", prefixes=PREFIXES)
+        people = []
+        for row in rows:
+            key = self.iris.key_of(row["p"].value, "person")
+            if key:
+                people.append((key, row["name"].value))
+        return people
 
     def remove(self, report_id: str) -> int:
         """Delete a report's graph; returns how many triples went with it."""

@@ -17,6 +17,8 @@ from igfkg.ingest.records import Organisation, Person, ReportRecord, Span
 from igfkg.ingest.sections import SECTION_NAMES
 from igfkg.ontology import DCTERMS, FOAF, IGF, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
+from igfkg.ingest.identity import session_key
+
 from .iris import Iris
 
 
@@ -33,7 +35,7 @@ FIGURE_PROPERTIES = {
 ROLE_PROPERTIES = {
     "organizer": SCHEMA + "organizer", "moderator": IGF + "moderator",
     "remote_moderator": IGF + "remoteModerator", "panellist": IGF + "panellist",
-    "reporter": IGF + "reporter", "mentioned": None,
+    "reporter": IGF + "reporter", "speaker": IGF + "speaker", "mentioned": None,
 }
 
 
@@ -68,6 +70,12 @@ class _Writer:
             return None
         return self.iris.passage(self.record.report_id, passage.start, passage.end)
 
+    def passages_within(self, start: int, end: int) -> list[ox.NamedNode]:
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end)
+        return [self.iris.passage(self.record.report_id, p.start, p.end)
+                for p in self.record.passages[first:last]]
+
     def fact(self, s, p, o, source: Span | None, confidence: float = 1.0) -> None:
         """A triple read from the text, with its provenance statement."""
         self.add(s, p, o)
@@ -89,14 +97,29 @@ class _Writer:
         return self.quads
 
 
-def report_quads(record: ReportRecord, iris: Iris) -> list[ox.Quad]:
-    """All quads of one report's named graph."""
+def default_session_nodes(record: ReportRecord, iris: Iris) -> list[ox.NamedNode]:
+    """Each session's IRI from its own key, when no earlier document says better."""
+    nodes = []
+    for session in record.sessions:
+        key = session_key(session)
+        nodes.append(iris.session(key.year, key.kind, key.number, key.title_key, record.report_id))
+    return nodes
+
+
+def report_quads(record: ReportRecord, iris: Iris,
+                 session_nodes: list[ox.NamedNode] | None = None) -> list[ox.Quad]:
+    """All quads of one document's named graph. ``session_nodes``: the IRI
+    of each of ``record.sessions`` (the knowledge base resolves them against
+    earlier documents); default: from the sessions' own keys."""
     w = _Writer(record, iris)
     report = w.graph
     _write_report(w, report)
     _write_passages(w, report)
-    if record.is_report:
-        _write_workshop(w, report)
+    nodes = session_nodes or default_session_nodes(record, iris)
+    for session, node in zip(record.sessions, nodes):
+        _write_session(w, report, session, node)
+    if nodes:
+        _write_utterances(w, report, nodes[0])
     return w.finish()
 
 
@@ -111,6 +134,8 @@ def _write_report(w: _Writer, report) -> None:
     if r.source_name:
         w.add(report, N(IGF + "sourceFile"), ox.Literal(r.source_name))
     w.add(report, N(IGF + "encoding"), ox.Literal(r.encoding))
+    w.add(report, N(IGF + "documentKind"), w.iris.document_kind(r.kind))
+    w.add(report, N(IGF + "fileFormat"), ox.Literal(r.file_format))
     for warning in r.warnings:
         w.add(report, N(IGF + "ingestWarning"), ox.Literal(warning))
 
@@ -133,24 +158,31 @@ def _write_passages(w: _Writer, report) -> None:
         w.add(node, N(IGF + "sectionLabel"), ox.Literal(label))
 
 
-def _write_workshop(w: _Writer, report) -> None:
-    r = w.record
+def _write_session(w: _Writer, report, r: ReportRecord, ws: ox.NamedNode) -> None:
+    """One session the document is about: ``r`` holds its fields."""
     year = int(r.meeting_year.value) if r.meeting_year else None
     number = int(r.number.value) if r.number else None
-    ws = w.iris.workshop(year, number, r.report_id)
-    w.add(ws, A, N(IGF + "Workshop"))
+    w.add(ws, A, N(IGF + "Session"))
+    if r.session_kind == "workshop":
+        w.add(ws, A, N(IGF + "Workshop"))
     w.add(ws, A, N(SCHEMA + "Event"))
+    w.add(ws, N(IGF + "sessionKind"), w.iris.session_kind(r.session_kind))
     w.add(ws, N(SCHEMA + "subjectOf"), report)
     w.add(report, N(SCHEMA + "about"), ws)
+    key = session_key(r)
+    if key.title_key:
+        w.add(ws, N(IGF + "titleKey"), ox.Literal(key.title_key))
     if r.title:
         w.fact(ws, N(SCHEMA + "name"), ox.Literal(r.title.value), r.title)
         w.add(ws, N(RDFS + "label"), ox.Literal(r.title.value))
     if r.number:
-        w.fact(ws, N(IGF + "workshopNumber"), typed(number, "integer"), r.number)
+        w.fact(ws, N(IGF + "sessionNumber"), typed(number, "integer"), r.number)
+        if r.session_kind == "workshop":
+            w.fact(ws, N(IGF + "workshopNumber"), typed(number, "integer"), r.number)
     if r.date:
         w.fact(ws, N(SCHEMA + "startDate"), typed(r.date[0].isoformat(), "date"), r.date[1])
     if year:
-        _write_meeting(w, ws, year)
+        _write_meeting(w, ws, r, year)
     for key, prop in (("theme", "theme"), ("format", "format"), ("women_estimate", "womenEstimate"),
                       ("gender_discussion", "genderDiscussion"), ("gender_notes", "genderNotes")):
         span = getattr(r, key)
@@ -170,7 +202,27 @@ def _write_workshop(w: _Writer, report) -> None:
         w.fact(ws, N(IGF + "dataQualityNote"), ox.Literal(note), stats_span)
     for role in r.roles:
         _write_role(w, ws, role)
-    _write_running_text(w, ws)
+    _write_running_text(w, ws, r)
+
+
+def _write_utterances(w: _Writer, report, session) -> None:
+    """Transcript turns: who spoke, in which order, where in the text."""
+    for u in w.record.utterances:
+        node = w.iris.utterance(w.record.report_id, u.index)
+        w.add(node, A, N(IGF + "Utterance"))
+        w.add(node, N(NIF + "referenceContext"), report)
+        w.add(node, N(NIF + "beginIndex"), typed(u.start, "integer"))
+        w.add(node, N(NIF + "endIndex"), typed(u.end, "integer"))
+        w.add(node, N(IGF + "order"), typed(u.index, "integer"))
+        w.add(node, N(IGF + "speakerLabel"), ox.Literal(u.label.value))
+        w.add(node, N(SCHEMA + "isPartOf"), session)
+        if u.role:
+            w.add(node, N(IGF + "speakerRole"), ox.Literal(u.role))
+        if u.speaker:
+            # provenance: the turn's own words (the label line sits outside every passage)
+            w.fact(node, N(IGF + "spokenBy"), _write_person(w, u.speaker), Span(u.label.value, u.start, u.end), 0.9)
+        for passage in w.passages_within(u.start, u.end):
+            w.add(passage, N(IGF + "utterance"), node)
 
 
 def _write_role(w: _Writer, ws, role) -> None:
@@ -197,9 +249,8 @@ def _mention(w: _Writer, node, span: Span) -> None:
         w.add(passage, N(SCHEMA + "mentions"), node)
 
 
-def _write_running_text(w: _Writer, ws) -> None:
+def _write_running_text(w: _Writer, ws, r: ReportRecord) -> None:
     """Principles, examples, earlier events and organisations named in the text."""
-    r = w.record
     for mention in r.principles:
         concept = w.iris.principle(mention.concept)
         passage = w.passage_at(mention.source.start)
@@ -253,8 +304,7 @@ def _tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-def _write_meeting(w: _Writer, ws, year: int) -> None:
-    r = w.record
+def _write_meeting(w: _Writer, ws, r: ReportRecord, year: int) -> None:
     meeting = w.iris.meeting(year)
     w.add(meeting, A, N(IGF + "Meeting"))
     w.add(meeting, A, N(SCHEMA + "Event"))

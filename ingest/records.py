@@ -107,15 +107,41 @@ class LinkedEvent:
     place: str | None
 
 
+@dataclass(frozen=True)
+class Utterance:
+    """One turn of a transcript: who spoke (as labelled) and the words."""
+
+    index: int  # order in the transcript, from 1
+    label: Span  # the speaker label as written, e.g. "CONSTANCE WEISE" or "MODERATOR"
+    start: int  # the words of the turn: text[start:end]
+    end: int
+    speaker: Person | None  # None for a generic label the documents do not resolve
+    role: str | None = None  # for generic labels: moderator, panellist, speaker, audience
+
+
+#: Kinds of document (``ReportRecord.kind``).
+DOCUMENT_KINDS = ("report", "description", "proposal", "session_page", "transcript", "listing",
+                  "third_party", "plain")
+#: Kinds of session (``ReportRecord.session_kind``).
+SESSION_KINDS = ("workshop", "main_session", "open_forum", "dynamic_coalition", "best_practice_forum",
+                 "ad_hoc", "lightning_talk", "other")
+
+
 @dataclass
 class ReportRecord:
-    """Everything ingest read from one report file."""
+    """Everything ingest read from one document file, and the session it is
+    about. A document about several sessions (a programme listing) keeps the
+    others in ``other_sessions``, records of the same shape whose session
+    fields are filled and whose passages are empty."""
 
     report_id: str
     text: str
     source_name: str
     encoding: str
-    is_report: bool
+    is_report: bool  # session facts were read (kind is not "plain")
+    kind: str = "report"  # one of DOCUMENT_KINDS
+    session_kind: str = "workshop"  # one of SESSION_KINDS
+    file_format: str = "text"  # text, html, pdf, docx
     sections: list[Section] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     title: Span | None = None
@@ -139,3 +165,10 @@ class ReportRecord:
     organisations_mentioned: list[Organisation] = field(default_factory=list)
     quality_notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    utterances: list[Utterance] = field(default_factory=list)
+    other_sessions: list["ReportRecord"] = field(default_factory=list)
+
+    @property
+    def sessions(self) -> list["ReportRecord"]:
+        """Every session the document is about, this record's own first."""
+        return ([self] if self.is_report else []) + self.other_sessions

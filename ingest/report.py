@@ -1,4 +1,7 @@
-"""From report text to a ReportRecord: the one entry point of ingest.
+"""The labelled-form engine: from a range of text with labelled fields
+("Moderator", "Organizer 1:", "Reported by", ...) to the session facts of a
+ReportRecord. The document readers in ``kinds/`` decide what a document is
+and call this on the range that describes one session.
 
 Pure: text in, record out. Nothing here touches the store.
 """
@@ -18,19 +21,12 @@ from .people import FREE_TEXT, people_in_text
 from .events import events_in
 from .examples import examples_in
 from .principles import principles_in
-from .records import Organisation, ReportRecord, RoleAssignment, Section, Span
+from .records import Organisation, Passage, ReportRecord, RoleAssignment, Section, Span
 from .sections import split_sections
+from .sessions import MEETING_YEAR, meeting_year, session_kind, session_label
 from .statistics import parse_figures, quality_notes
 from .text import fold, strip_span
 
-_WORKSHOP_NUMBER = re.compile(
-    r"\b(?:workshop|ws|atelier|taller|session)\s*(?:#|no\.?|n[°º]|number|num\.?|nr\.?)?\s*(\d{1,4})\b", re.I)
-_MEETING_YEAR = re.compile(
-    r"\b(?:internet governance forum|igf|fgi|forum sur la gouvernance de l'internet|"
-    r"foro de gobernanza de internet)\s*[-–]?\s*((?:19|20)\d{2})\b", re.I)
-_TITLE_PREFIX = re.compile(r"(?:(?:internet governance forum|igf)\s*\d{4}\s*[:.\-–—]?\s*)?"
-                           + _WORKSHOP_NUMBER.pattern + r"\s*[:.\-–—]?\s*", re.I)
-_IGF_MENTION = re.compile(r"\b(?:internet governance forum|IGF)\b", re.I)
 _PLACE = re.compile(r"(?:\b(?:in|à|en)|(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–])[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*,[ \t]*"
                     r"([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2})")
 _CITY_ONLY = re.compile(r"(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–][ \t]*([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3})[ \t]*$",
@@ -38,54 +34,63 @@ _CITY_ONLY = re.compile(r"(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–][ \t]*([A-Z][\w
 _NO = re.compile(r"^(?:no|non|none|not at all|n\s*/\s*a|it was not (?:discussed|mentioned)|"
                  r"not discussed|pas du tout|nada|ninguna)\b", re.I)
 _YES = re.compile(r"^(?:yes|oui|si|sí)\b", re.I)
+_TITLE_NOISE = re.compile(r"\breport\b|\bloading\b|\bplease wait\b", re.I)
 
 ROLE_SECTIONS = {
     "organizer": "organizer", "moderator": "moderator", "remote_moderator": "remote_moderator",
     "panellists": "panellist", "reporters": "reporter",
 }
-#: Distinct labelled sections needed before a text counts as a report.
-MIN_REPORT_SECTIONS = 3
 
 
 def parse_report(text: str, report_id: str, source_name: str = "", encoding: str = "utf-8",
-                 warnings: tuple[str, ...] = (), running_text: bool = True) -> ReportRecord:
-    """Read a report. ``running_text=False`` reads only the labelled fields
-    (no people, principles, examples or events from the summary)."""
-    sections = split_sections(text)
-    labelled = {s.key for s in sections if s.key not in ("header", "body")}
-    header = _first(sections, "header")
-    header_igf = bool(header and _IGF_MENTION.search(text[header.start:header.end]))
-    is_report = len(labelled) >= MIN_REPORT_SECTIONS or (header_igf and len(labelled) >= 1)
+                 warnings: tuple[str, ...] = (), running_text: bool = True,
+                 file_format: str = "text") -> ReportRecord:
+    """Read a document of any kind (see ``kinds/``). ``running_text=False``
+    reads only the labelled fields (no people, principles, examples or
+    events from the summary)."""
+    from .kinds import parse_document
 
-    record = ReportRecord(report_id=report_id, text=text, source_name=source_name,
-                          encoding=encoding, is_report=is_report, warnings=list(warnings))
-    if not is_report:
-        start, end = strip_span(text, 0, len(text))
-        sections = [Section("body", "", start, end)]
-        record.warnings.append("not recognised as an IGF workshop report; kept as a plain "
-                               "document (its passages are searchable, no workshop facts were read)")
-    record.sections = sections
-    form_lang = reliable_language(" ".join(s.label for s in sections if s.label) * 3, "en") \
-        if is_report else reliable_language(text[:5000], "en")
-    record.passages = cut_passages(text, sections, form_lang)
-    if is_report:
-        _read_header(record, header)
-        _read_fields(record, running_text)
-    return record
+    return parse_document(text, report_id, source_name, encoding, warnings, running_text, file_format)
 
 
-def _read_header(record: ReportRecord, header: Section | None) -> None:
+def labelled_sections(sections: list[Section]) -> set[str]:
+    return {s.key for s in sections if s.key not in ("header", "body")}
+
+
+def document_language(text: str, sections: list[Section]) -> str:
+    """The language of a form's labels, or of its text where it has none."""
+    labels = " ".join(s.label for s in sections if s.label)
+    return reliable_language(labels * 3, "en") if labels else reliable_language(text[:5000], "en")
+
+
+def cut_document_passages(record: ReportRecord) -> None:
+    record.passages = cut_passages(record.text, record.sections, document_language(record.text, record.sections))
+
+
+def read_form(record: ReportRecord, sections: list[Section], running_text: bool = True,
+              passages: list[Passage] | None = None) -> None:
+    """Fill the session fields of ``record`` from these sections of its text
+    (a header, then labelled fields). ``passages`` are those of the range,
+    for principles and section languages; default: all of the record's."""
+    header = next((s for s in sections if s.key == "header"), None)
+    _read_header(record, header, sections)
+    _read_fields(record, sections, running_text, record.passages if passages is None else passages)
+
+
+def _read_header(record: ReportRecord, header: Section | None, sections: list[Section]) -> None:
     text = record.text
     start, end = (header.start, header.end) if header else (0, 0)
-    match = _MEETING_YEAR.search(text, start, end) or _MEETING_YEAR.search(text)
-    if match:
-        record.meeting_year = Span(match.group(1), match.start(1), match.end(1))
-    match = _WORKSHOP_NUMBER.search(text, start, end)
-    if match:
-        record.number = Span(match.group(1), match.start(1), match.end(1))
+    scope = (sections[0].start, sections[-1].end) if sections else (0, len(text))
+    year = meeting_year(text, start, end) or meeting_year(text, *scope)
+    if year and record.meeting_year is None:
+        record.meeting_year = year
+    label = session_label(text, start, end)
+    if label and record.number is None:
+        record.number = label.number
+    record.session_kind = session_kind(text, start, end, default=label.kind if label else record.session_kind)
     default_year = int(record.meeting_year.value) if record.meeting_year else None
     found = find_date(text[start:end], default_year)
-    if found:
+    if found and record.date is None:
         value, a, b = found
         record.date = (value, Span(text[start + a:start + b], start + a, start + b))
         if record.meeting_year is None:
@@ -96,11 +101,13 @@ def _read_header(record: ReportRecord, header: Section | None) -> None:
         record.country = Span(match.group(2), match.start(2), match.end(2))
     elif header and (match := _CITY_ONLY.search(text, start, end)):
         record.city = Span(match.group(1), match.start(1), match.end(1))
-    record.title = _title(text, start, end)
+    if record.title is None:
+        record.title = header_title(text, start, end)
 
 
-def _title(text: str, start: int, end: int) -> Span | None:
-    """The first header line that is not only a date, a meeting or a number."""
+def header_title(text: str, start: int, end: int) -> Span | None:
+    """The first header line that is not only a date, a meeting, a session
+    label or page furniture, without its "IGF 2022 WS #310" numbering."""
     pos = start
     for line in text[start:end].split("\n"):
         a, b = strip_span(text, pos, pos + len(line))
@@ -108,23 +115,43 @@ def _title(text: str, start: int, end: int) -> Span | None:
         value = text[a:b]
         if len(value) < 3:
             continue
-        rest = _MEETING_YEAR.sub("", value)
-        rest = _WORKSHOP_NUMBER.sub("", rest)
-        if find_date(rest):
-            date_value = find_date(rest)
+        a, b = _without_numbering(text, a, b)
+        rest = MEETING_YEAR.sub("", text[a:b])
+        label = session_label(rest)
+        if label:
+            rest = rest[:label.start] + rest[label.end:]
+        date_value = find_date(rest)
+        if date_value:
             rest = rest[:date_value[1]] + rest[date_value[2]:]
-        if len(re.sub(r"[\W\d_]+|\breport\b", "", rest, flags=re.I)) >= 3:
-            # "Taller 42: Acceso a ..." and "IGF 2022 WS #310 Data ..." lose their numbering
-            prefix = _TITLE_PREFIX.match(value)
-            if prefix and len(value) - prefix.end() >= 3:
-                a += prefix.end()
+        if len(re.sub(r"[\W\d_]+", "", _TITLE_NOISE.sub("", rest))) >= 3:
             return Span(text[a:b], a, b)
     return None
 
 
-def _read_fields(record: ReportRecord, running_text: bool) -> None:
+def _without_numbering(text: str, a: int, b: int) -> tuple[int, int]:
+    """"IGF 2022 WS #310 Data ..." and "WS173: Title" lose their numbering at
+    the start, "Title (WS152)" at the end."""
+    while True:
+        head = re.match(r"\s*(?:(?:internet governance forum|igf)\s*\d{4}\s*[:.\-–—]?\s*)", text[a:b], re.I)
+        label = session_label(text, a, b)
+        if head and head.end() < b - a:
+            a += head.end()
+        elif label and label.start == a and b - label.end >= 3:
+            a = label.end
+            sep = re.match(r"\s*[:.\-–—]?\s*", text[a:b])
+            a += sep.end()
+        else:
+            break
+    tail = re.search(r"\s*\(\s*[A-Z]{2,4}\s*#?\s*\d{1,4}\s*\)\s*$", text[a:b])
+    if tail and tail.start() >= 3:
+        b = a + tail.start()
+    return a, b
+
+
+def _read_fields(record: ReportRecord, sections: list[Section], running_text: bool,
+                 passages: list[Passage]) -> None:
     text = record.text
-    for section in record.sections:
+    for section in sections:
         a, b = section.start, section.end
         if b <= a:
             continue
@@ -160,15 +187,15 @@ def _read_fields(record: ReportRecord, running_text: bool) -> None:
     if not running_text:
         record.roles = _merge_roles(_unify_people(record.roles))
         return
-    section_lang = _section_languages(record)
+    section_lang = _section_languages(passages)
     known = [r.person for r in record.roles if r.person]
-    roles = _unify_people(record.roles + people_in_text(text, record.sections, known, section_lang))
+    roles = _unify_people(record.roles + people_in_text(text, sections, known, section_lang))
     mentions = [r.person for r in roles if r.person]
     record.roles = _merge_roles(roles)
-    record.principles = principles_in(text, record.passages)
-    record.examples = examples_in(text, record.sections, mentions, record.principles)
-    record.events = events_in(text, record.sections)
-    record.organisations_mentioned = _organisations_named(text, record.sections)
+    record.principles = principles_in(text, passages)
+    record.examples = examples_in(text, sections, mentions, record.principles)
+    record.events = events_in(text, sections)
+    record.organisations_mentioned = _organisations_named(text, sections)
 
 
 def _org_role(org: Organisation) -> RoleAssignment:
@@ -212,10 +239,10 @@ def _organisations_named(text: str, sections: list[Section]) -> list[Organisatio
     return found
 
 
-def _section_languages(record: ReportRecord) -> dict[str, str]:
+def _section_languages(passages: list[Passage]) -> dict[str, str]:
     """The most common passage language of each section."""
     counts: dict[str, dict[str, int]] = {}
-    for p in record.passages:
+    for p in passages:
         counts.setdefault(p.section, {}).setdefault(p.lang, 0)
         counts[p.section][p.lang] += len(p.text)
     return {section: max(langs, key=langs.get) for section, langs in counts.items()}
@@ -238,5 +265,3 @@ def _first_line(text: str, start: int, end: int) -> Span:
     return Span(text[a:b], a, b)
 
 
-def _first(sections: list[Section], key: str) -> Section | None:
-    return next((s for s in sections if s.key == key), None)

@@ -16,14 +16,23 @@ _EXACT = {
     "organizer": ["organizer name", "organiser name", "organizer names", "organiser names",
                   "organizer", "organiser", "organizers", "organisers", "organizer(s)",
                   "proposer", "proposers", "co-proposer", "co-proposers", "organizador",
-                  "organizadores", "organisateur", "organisateurs"],
+                  "organizadores", "organisateur", "organisateurs",
+                  # proposal lists and sched.com entries
+                  "proposer's name", "proposers name", "proposer name", "co-proposer's name",
+                  "co-proposers name", "co-proposer name", "co-organizers", "co-organisers",
+                  "co-organizer", "co-organiser", "organiser(s) name", "organizer(s) name"],
     "organizer_entity": ["organizer entity", "organiser entity", "organizer entities",
                          "organiser entities", "organizing entity", "organising entity",
-                         "organizing entities", "entidad organizadora", "entite organisatrice"],
+                         "organizing entities", "entidad organizadora", "entite organisatrice",
+                         "organization", "organisation", "proposer's organization",
+                         "proposer's organisation", "co-proposer's organization",
+                         "co-proposer's organisation"],
     "theme": ["workshop theme", "theme", "themes", "main theme", "tema", "theme de l'atelier"],
     "subtheme": ["sub-theme", "subtheme", "sub theme"],
     "description": ["consise description", "concise description", "description",
-                    "short description", "workshop description", "descripcion"],
+                    "short description", "workshop description", "descripcion",
+                    "content of the session", "relevance of the session", "workshop purpose",
+                    "session purpose", "purpose"],
     "agenda": ["agenda", "ordre du jour", "agenda del taller"],
     "moderator": ["moderator", "moderators", "moderador", "moderadora", "moderateur",
                   "moderatrice", "chair", "facilitator", "in-person moderator",
@@ -33,7 +42,8 @@ _EXACT = {
                          "moderateur en ligne"],
     "panellists": ["panellists", "panelists", "panellist", "panelist", "speakers", "speaker",
                    "panelistas", "ponentes", "intervenants", "panelistes",
-                   "discussants", "discussant"],
+                   "discussants", "discussant", "submitted workshop panelists",
+                   "submitted workshop panellists"],
     "format": ["workshop format", "format", "session format", "formato", "format de l'atelier"],
     "transcript": ["workshop transcript", "transcript link"],
     "summary": ["summary", "substantive summary", "resume", "resumen", "session summary",
@@ -43,10 +53,34 @@ _EXACT = {
     "reporters": ["reported by", "rapporteur", "rapporteurs", "reporter", "reporters",
                   "report prepared by", "relator", "relatores", "rapporteur(s)"],
     "statistics": ["statistics", "participation statistics"],
+    "previous_workshops": ["previous workshop(s)", "previous workshops",
+                           "conducted a workshop in igf before?", "conducted a workshop in igf before"],
+    # Fields the session facts do not come from, labelled so that they end
+    # the field before them (a speaker's "Country:" is not part of the name).
+    "title": ["title", "workshop title", "session title", "titre", "titulo"],
+    "number": ["workshop number", "session number"],
+    "country": ["country", "pais", "pays"],
+    "stakeholder_group": ["stakeholder group", "stakeholder groups"],
+    "region": ["region", "regional group"],
+    "tags": ["tag", "tags"],
+    "interventions": ["interventions"],
+    "diversity": ["diversity"],
+    "online_participation": ["online participation", "remote participation"],
+    "links": ["link to report", "jump to report", "go to report", "background paper"],
+    "status": ["status"],
 }
 # key -> labels that a longer line may begin with
 _PREFIX = {
-    "previous_workshops": ["have you organized workshops at previous", "have you organised workshops at previous"],
+    "previous_workshops": ["have you organized workshops at previous", "have you organised workshops at previous",
+                           "list similar events you have organi"],
+    # the question prompts of the 2008 proposal form
+    "description": ["provide a concise formulation for the proposed workshop",
+                    "does the proposed workshop provide different perspectives",
+                    "please explain how the workshop will address issues",
+                    "does the proposed workshop cover any of the following issues"],
+    "panellists": ["provide the names and affiliations of the panel"],
+    "organizer": ["provide the name of the organi", "provide the names of the organi"],
+    "remote_moderator": ["provide the name of the person who will be responsible for the remote"],
     "summary": ["brief substantive summary", "resume substantiel", "resumen sustantivo"],
     "conclusions": ["conclusions drawn from", "conclusiones extraidas"],
     "women_estimate": ["estimate the overall number of women"],
@@ -68,6 +102,11 @@ SECTION_NAMES = {
     "women_estimate": "Women participants (estimate)",
     "gender_discussion": "Gender equality discussed", "gender_notes": "Gender discussion notes",
     "statistics": "Participation statistics", "body": "Body",
+    "title": "Title", "number": "Workshop number", "country": "Country",
+    "stakeholder_group": "Stakeholder group", "region": "Region", "tags": "Tags",
+    "interventions": "Interventions", "diversity": "Diversity",
+    "online_participation": "Online participation", "links": "Links", "status": "Status",
+    "profiles": "Speaker profiles",
 }
 
 _LINE = re.compile(r"[^\n]*\n?")
@@ -91,38 +130,40 @@ def label_key(line: str, exact_only: bool = False) -> str | None:
     return None
 
 
-def split_sections(text: str) -> list[Section]:
-    """Cut text into sections. Text before the first label is the "header".
+def split_sections(text: str, start: int = 0, end: int | None = None) -> list[Section]:
+    """Cut text[start:end] into sections. Text before the first label is the
+    "header".
 
     Returns sections in text order; content offsets are trimmed of
     surrounding whitespace. A section whose label repeats is merged into
     one when nothing stands between the two labels (titles printed twice).
     """
+    end = len(text) if end is None else end
     marks: list[tuple[str, str, int, int]] = []  # key, label, label start, content start
-    for match in _LINE.finditer(text):
+    for match in _LINE.finditer(text, start, end):
         line = match.group(0)
         if not line:
             break
-        start = match.start()
+        line_start = match.start()
         stripped = line.rstrip("\n")
         key = label_key(stripped)
         if key:
-            marks.append((key, stripped.strip(), start, match.end()))
+            marks.append((key, stripped.strip(), line_start, match.end()))
         elif ":" in stripped[:80]:
             head, _, _rest = stripped.partition(":")
             key = label_key(head, exact_only=True)
             if key:
-                marks.append((key, head.strip(), start, start + len(head) + 1))
+                marks.append((key, head.strip(), line_start, line_start + len(head) + 1))
 
     sections: list[Section] = []
-    first = marks[0][2] if marks else len(text)
-    h_start, h_end = strip_span(text, 0, first)
+    first = marks[0][2] if marks else end
+    h_start, h_end = strip_span(text, start, first)
     if h_end > h_start:
         sections.append(Section("header" if marks else "body", "", h_start, h_end))
     for i, (key, label, _label_start, content_start) in enumerate(marks):
-        next_start = marks[i + 1][2] if i + 1 < len(marks) else len(text)
-        start, end = strip_span(text, content_start, next_start)
-        sections.append(Section(key, label, start, end))
+        next_start = marks[i + 1][2] if i + 1 < len(marks) else end
+        a, b = strip_span(text, content_start, next_start)
+        sections.append(Section(key, label, a, b))
     return sections
 
 

@@ -35,7 +35,7 @@ PREFIXES = {
 }
 
 #: Files loaded into the knowledge base's ontology graph.
-GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl")
+GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl", "session-kinds.ttl")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 
@@ -74,3 +74,41 @@ def labelled_nodes(filename: str, segment: str) -> dict[str, list[tuple[str, str
     for labels in found.values():
         labels.sort(key=lambda item: not item[2])
     return found
+
+
+@lru_cache(maxsize=1)
+def session_kind_labels() -> list[tuple[str, list[str], list[str]]]:
+    """Kinds of session from ``session-kinds.ttl``: (key, labels, number prefixes)."""
+    import pyoxigraph as ox
+
+    prefix = _PLACEHOLDER_BASE + "session-kind/"
+    labels: dict[str, list[str]] = {}
+    prefixes: dict[str, list[str]] = {}
+    for quad in ox.parse(path=str(ONTOLOGY_DIR / "session-kinds.ttl"), format=ox.RdfFormat.TURTLE,
+                         base_iri=_PLACEHOLDER_BASE):
+        subject, predicate = quad.subject.value, quad.predicate.value
+        if not subject.startswith(prefix):
+            continue
+        key = subject[len(prefix):]
+        if predicate in (SKOS + "prefLabel", SKOS + "altLabel"):
+            labels.setdefault(key, []).append(quad.object.value)
+        elif predicate == IGF + "numberPrefix":
+            prefixes.setdefault(key, []).append(quad.object.value)
+    return [(key, labels.get(key, []), prefixes.get(key, [])) for key in labels]
+
+
+def document_kind_label(kind: str, lang: str = "en") -> str:
+    """A document kind's label, e.g. "transcript"."""
+    return _preferred_label("document-kind", kind, lang)
+
+
+def session_kind_label(kind: str, lang: str = "en") -> str:
+    """A session kind's label, e.g. "open forum"."""
+    return _preferred_label("session-kind", kind, lang)
+
+
+def _preferred_label(segment: str, key: str, lang: str) -> str:
+    for label, label_lang, is_pref in labelled_nodes("session-kinds.ttl", segment).get(key, []):
+        if is_pref and label_lang == lang:
+            return label
+    return key.replace("_", " ")

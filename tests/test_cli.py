@@ -148,7 +148,7 @@ def test_latin1_report_reads_accents(home, tmp_path):
 def test_text_that_is_not_a_report_is_kept_with_a_warning(home):
     result = run(home, "ingest", str(REPORTS / "not-a-report-meeting-notes.txt"))
     assert result.returncode == 0
-    assert "not recognised as an IGF workshop report" in result.stderr
+    assert "not recognised as an IGF session document" in result.stderr
     assert "(plain document," in result.stdout
 
 
