@@ -33,11 +33,13 @@ test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_extraction.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_ask.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_formats.py
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) test-output

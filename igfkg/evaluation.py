@@ -7,6 +7,7 @@ the principles discussed and the earlier events named.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,92 @@ def score_record(record: ReportRecord, gold: dict) -> dict[str, Score]:
         "principles": _score({m.concept for m in record.principles}, set(gold["principles"])),
         "events built on": events,
     }
+
+
+# -- documents of every kind (tests/fixtures/documents/*/NAME.gold.json) ----------
+
+SESSION_FIELDS = ("title", "date", "number", "year", "session_kind")
+ROLE_FIELDS = {"organisers": ("organizer",), "moderators": ("moderator",),
+               "remote_moderators": ("remote_moderator",), "speakers": ("panellist", "speaker"),
+               "rapporteurs": ("reporter",)}
+
+
+def _words(text: str | None) -> str | None:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text))) if text else None
+
+
+def _org(name: str) -> str:
+    from igfkg.ingest.organisations import organisation_key
+
+    return organisation_key(name.strip(" ."))[0]
+
+
+def _session_values(session: ReportRecord) -> dict:
+    return {"title": _words(session.title.value if session.title else None),
+            "date": session.date[0].isoformat() if session.date else None,
+            "number": int(session.number.value) if session.number else None,
+            "year": int(session.meeting_year.value) if session.meeting_year else None,
+            "session_kind": session.session_kind}
+
+
+def _gold_values(gold: dict) -> dict:
+    return {"title": _words(gold.get("title")), "date": gold.get("date"), "number": gold.get("number"),
+            "year": gold.get("year"), "session_kind": gold.get("session_kind")}
+
+
+def _pair_sessions(found: list[ReportRecord], gold: list[dict]) -> list[tuple[int, int]]:
+    """(found index, gold index) pairs: by number, else by title, else in order."""
+    pairs, used = [], set()
+    for g, wanted in enumerate(gold):
+        want = _gold_values(wanted)
+        candidates = [f for f in range(len(found)) if f not in used]
+        values = {f: _session_values(found[f]) for f in candidates}
+        best = next((f for f in candidates if want["number"] is not None and values[f]["number"] == want["number"]),
+                    None)
+        if best is None:
+            best = next((f for f in candidates if want["title"] and values[f]["title"] == want["title"]), None)
+        if best is None and candidates and len(found) == len(gold):
+            best = candidates[0]
+        if best is not None:
+            used.add(best)
+            pairs.append((best, g))
+    return pairs
+
+
+def score_document(record: ReportRecord, gold: dict) -> dict[str, Score]:
+    """Precision and recall of every field of the document gold schema."""
+    from igfkg.ingest.identity import record_people
+
+    found, wanted = record.sessions, gold.get("sessions", [])
+    pairs = _pair_sessions(found, wanted)
+    scores = {"kind": Score(int(record.kind == gold["kind"]), 1, 1),
+              "sessions": Score(len(pairs), len(found), len(wanted))}
+    for name in SESSION_FIELDS:
+        predicted = {(f, v) for f, s in enumerate(found) if (v := _session_values(s)[name]) is not None}
+        expected = {(f, v) for f, g in pairs if (v := _gold_values(wanted[g])[name]) is not None}
+        unpaired = sum(1 for g, w in enumerate(wanted) if g not in {p[1] for p in pairs}
+                       and _gold_values(w)[name] is not None)
+        scores[name] = Score(len(predicted & expected), len(predicted), len(expected) + unpaired)
+    gold_of = {f: wanted[g] for f, g in pairs}
+    for name, roles in ROLE_FIELDS.items():
+        predicted = {(f, r.person.key) for f, s in enumerate(found) for r in s.roles if r.person and r.role in roles}
+        expected = {(f, person_key(n)) for f, g in gold_of.items() for n in g.get(name, [])}
+        missing = sum(len(w.get(name, [])) for g, w in enumerate(wanted) if g not in {p[1] for p in pairs})
+        scores[name] = Score(len(predicted & expected), len(predicted), len(expected) + missing)
+    predicted = {(f, _org(r.organisation.name.value)) for f, s in enumerate(found) for r in s.roles
+                 if r.organisation and r.role == "organizer"}
+    expected = {(f, _org(n)) for f, g in gold_of.items() for n in g.get("organiser_organisations", [])}
+    scores["organiser_organisations"] = _score(predicted, expected)
+    predicted = {(r.person.key, r.affiliation.key) for s in found for r in s.roles if r.person and r.affiliation}
+    expected = {(person_key(p), _org(o)) for g in wanted for p, o in g.get("affiliations", {}).items()}
+    scores["affiliations"] = _score(predicted, expected)
+    scores["people"] = _score({p.key for p in record_people(record)}, {person_key(n) for n in gold.get("people", [])})
+    if "utterances" in gold:
+        said = [u.speaker.key if u.speaker else None for u in record.utterances]
+        truth = [person_key(n) if n else None for n in gold["utterances"]["speakers"]]
+        right = sum(1 for a, b in zip(said, truth) if a == b)
+        scores["utterance speakers"] = Score(right, len(said), len(truth))
+    return scores
 
 
 # -- search ---------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .names import is_placeholder, normalise_person_name, person_key, split_item
+from .names import given_names, is_placeholder, normalise_person_name, person_key, split_item
 from .organisations import gazetteer, is_stakeholder_group, organisation_key, parent_organisation
 from .records import Organisation, Person, RoleAssignment, Span
-from .text import strip_span
+from .text import fold, strip_span
 
 # Separators between list items. Commas are handled apart: in person lists
 # they also separate a name from its organisation. Conjunctions ("and", "et",
@@ -15,6 +15,7 @@ from .text import strip_span
 _ITEM_SEPARATORS = re.compile(r"\s*(?:\n|;|•|&)\s*|\s+(?:and|et|y|e)\s+(?=[A-ZÀ-ÖØ-Þ])")
 # "Ministry of Science and Technology": a conjunction after "of"/"de" is
 # part of an organisation's name.
+_BULLET = re.compile(r"(?:[-*–—·•]|\d{1,2}[.)])\s+")
 _OF_PHRASE = re.compile(r"\b(?:of|for|de|del|des|du|pour|para|da|do|on)\b", re.I)
 
 
@@ -27,7 +28,11 @@ def split_list(text: str, start: int, end: int, split_commas: bool,
     for match in _ITEM_SEPARATORS.finditer(text, start, end):
         if any(a < match.start() < b for a, b in protected):
             continue
-        conjunction = match.group(0).strip() not in ("", ";", "•", "&")
+        separator = match.group(0).strip()
+        conjunction = separator not in ("", ";", "•", "&")
+        if (conjunction or separator == "&") and not organisations and "," in text[pos:match.start()] \
+                and not _starts_with_given_name(text, match.end()):
+            continue  # "Jane Doe, Research & Development Institute": inside the affiliation
         if conjunction and organisations:
             name_start = max(pos, text.rfind(",", pos, match.start()) + 1)
             if _OF_PHRASE.search(text, name_start, match.start()):
@@ -38,10 +43,18 @@ def split_list(text: str, start: int, end: int, split_commas: bool,
     out = []
     for a, b in items:
         a, b = strip_span(text, a, b)
+        bullet = _BULLET.match(text, a, b)
+        if bullet:
+            a = bullet.end()
         if b <= a:
             continue
         out.extend(_split_commas(text, a, b, protected) if split_commas else [(a, b)])
     return out
+
+
+def _starts_with_given_name(text: str, start: int) -> bool:
+    word = re.match(r"\s*(?:(?:mr|mrs|ms|dr|prof)\.?\s+)?([^\W\d_]+)", text[start:start + 40], re.I)
+    return bool(word) and fold(word.group(1)) in given_names()
 
 
 def _split_commas(text, start, end, protected):
@@ -87,14 +100,18 @@ def roles_in(text: str, start: int, end: int, role: str) -> list[RoleAssignment]
         person = make_person(text, *parts.person, surname_first_likely=role == "organizer") \
             if parts.person else None
         org = make_organisation(text, *parts.organisation) if parts.organisation else None
-        group = Span(text[slice(*parts.stakeholder_group)].strip(), *parts.stakeholder_group) \
-            if parts.stakeholder_group else None
+        group, region = (Span(text[slice(*span)].strip(), *span) if span else None
+                         for span in (parts.stakeholder_group, parts.regional_group))
         if person:
             assignments.append(RoleAssignment(role, person=person, affiliation=org,
-                                              stakeholder_group=group))
+                                              stakeholder_group=group, regional_group=region))
         elif org:
-            assignments.append(RoleAssignment(role, organisation=org, stakeholder_group=group))
-    return _unique(assignments, key=lambda r: (r.person or r.organisation).key)
+            assignments.append(RoleAssignment(role, organisation=org, stakeholder_group=group,
+                                              regional_group=region))
+        elif group or region:  # an anonymised organiser: "Civil Society, African Group"
+            assignments.append(RoleAssignment(role, stakeholder_group=group, regional_group=region))
+    return _unique(assignments, key=lambda r: (r.person or r.organisation).key if (r.person or r.organisation)
+                   else (r.stakeholder_group, r.regional_group))
 
 
 def _person_items(text, start, end):

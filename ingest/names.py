@@ -24,13 +24,40 @@ _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """Common given names (lower case, no accents), from data/given_names.txt."""
+    """Given names across languages (lower case, no accents): the dictionary
+    of gender-guesser (about 45,000 first names from some 50 countries) and
+    data/given_names.txt for common ones it lacks. gender-guesser was chosen
+    over nameparser by measurement (BENCHMARKS.md, bench/bench_entities.py):
+    nameparser parses a name's parts but knows no given names."""
     path = Path(__file__).with_name("data") / "given_names.txt"
-    words = []
+    words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
-            words.extend(line.split())
-    return frozenset(words)
+            words.update(line.split())
+    return frozenset(words | _gender_guesser_names())
+
+
+def _gender_guesser_names() -> set[str]:
+    try:
+        from importlib.resources import files
+
+        data = files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):  # the small list alone still works
+        return set()
+    names = set()
+    for line in data.splitlines():
+        parts = line.split()
+        if len(parts) > 1 and line[0] not in "#=":
+            name = fold(parts[1])
+            names.update({name.replace("+", "-"), name.replace("+", " ")} if "+" in name else {name})
+    return names
+
+
+def is_given_name(token: str) -> bool:
+    """A word known as a given name: "Marco", "Anne-Rachel", "Jean-Pierre"."""
+    folded = fold(token).strip(".'’")
+    given = given_names()
+    return folded in given or ("-" in folded and folded.split("-")[0] in given)
 
 
 def is_placeholder(text: str) -> bool:
@@ -64,20 +91,17 @@ def normalise_person_name(raw: str, context: str = "", surname_first_likely: boo
     ``context`` is the whole report text: the order used elsewhere in it
     settles "Weise Constance" against "Constance Weise". When both orders
     are as common, ``surname_first_likely`` (organiser fields of IGF forms
-    list surnames first) decides; a list of common given names is the last
-    resort.
+    list surnames first) decides. Then a word in capitals among others is the
+    surname ("BRUDVIG Ingrid"), and last the given-name lexicon decides
+    ("Brambilla Marco", "wibowo agus").
     """
     tokens = strip_honorifics(raw).split()
     tokens = [t for i, t in enumerate(tokens) if i == 0 or fold(t) != fold(tokens[i - 1])]
     if not tokens:
         return ""
-    if all(t.islower() for t in tokens) or (len(tokens) > 1 and all(_is_caps(t) for t in tokens)):
-        tokens = [_capitalise(t) for t in tokens]
-    caps = [t for t in tokens if _is_caps(t)]
-    if caps and len(caps) < len(tokens):
-        # "Ingrid BRUDVIG" / "BRUDVIG Ingrid": the capitalised word is the surname.
-        rest = [t for t in tokens if not _is_caps(t)]
-        return " ".join(rest + [_capitalise(t) for t in caps])
+    uniform = all(t.islower() for t in tokens) or (len(tokens) > 1 and all(_is_caps(t) for t in tokens))
+    surnames = [] if uniform else [t for t in tokens if _is_caps(t)]
+    tokens = [_capitalise(t) if uniform or _is_caps(t) else t for t in tokens]
     original = " ".join(tokens)
     if len(tokens) < 2:
         return original
@@ -85,10 +109,12 @@ def normalise_person_name(raw: str, context: str = "", surname_first_likely: boo
     seen_original, seen_swapped = _count(original, context), _count(swapped, context)
     if seen_swapped > seen_original or (seen_swapped and seen_swapped == seen_original and surname_first_likely):
         return swapped
-    if seen_swapped:
+    if seen_swapped or seen_original > 1:
         return original
-    given = given_names()
-    if fold(tokens[-1]) in given and fold(tokens[0]) not in given:
+    if surnames and len(surnames) < len(tokens):
+        rest = [t for t in tokens if fold(t) not in {fold(s) for s in surnames}]
+        return " ".join(rest + [_capitalise(s) for s in surnames])
+    if is_given_name(tokens[-1]) and not is_given_name(tokens[0]):
         return swapped
     return original
 
@@ -124,6 +150,7 @@ class ItemParts:
     person: tuple[int, int] | None
     organisation: tuple[int, int] | None
     stakeholder_group: tuple[int, int] | None
+    regional_group: tuple[int, int] | None = None
 
 
 _PART_SPLIT = re.compile(r"\s*(?:,|\s-\s|\s–\s|/|\|)\s*")
@@ -146,26 +173,37 @@ def split_item(text: str, start: int, end: int) -> ItemParts:
             parts.append((group.start(1), group.end(1)))
             pos = group.end()
     parts = [(a, b) for a, b in parts if text[a:b].strip()]
-    person = organisation = group = None
+    person = organisation = group = region = None
     for a, b in parts:
         value = text[a:b].strip()
         if is_placeholder(value):
             continue
         if is_stakeholder_group(value):
-            group = group or (a, b)
+            # "Civil Society, WEOG": a stakeholder group and a UN regional group.
+            if _is_regional(value):
+                region = region or (a, b)
+            else:
+                group = group or (a, b)
         elif person is None and looks_like_person(value):
             person = (a, b)
-        elif organisation is None and looks_like_organisation(value):
+        elif organisation is None and looks_like_organisation(value) and not _looks_like_job_title(value):
             organisation = (a, b)
     if person and organisation is None:
         # "Name, Something": what follows a name is its organisation unless it is a title.
         for a, b in parts:
             value = text[a:b].strip()
-            if (a, b) not in (person, group) and a > person[0] and not is_placeholder(value) \
+            if (a, b) not in (person, group, region) and a > person[0] and not is_placeholder(value) \
                     and not is_stakeholder_group(value) and not _looks_like_job_title(value):
                 organisation = (a, b)
                 break
-    return ItemParts(person, organisation, group)
+    return ItemParts(person, organisation, group, region)
+
+
+def _is_regional(value: str) -> bool:
+    from .groups import REGIONAL, any_group
+
+    found = any_group(value)
+    return found is not None and found.scheme == REGIONAL
 
 
 _JOB_WORDS = re.compile(r"\b(director|manager|head|officer|president|vice|chair|ceo|cto|professor|"

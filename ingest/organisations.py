@@ -48,8 +48,11 @@ class Gazetteer:
 
     def names_with_separators(self) -> list[str]:
         """Known names that contain list separators ("McDermott Will & Emery")."""
+        from .groups import group_labels_with_separators
+
+        # Group names too: "Western European and Others Group" is one item.
         return [label for e in self.entries for label in e.labels
-                if re.search(r"&| and | - |,", label)]
+                if re.search(r"&| and | - |,", label)] + group_labels_with_separators()
 
 
 @lru_cache(maxsize=1)
@@ -64,15 +67,8 @@ def _match_key(name: str) -> str:
 
 
 # Stakeholder groups and UN regional groups stand in for organisations on
-# newer pages ("Civil Society, WEOG"); they are not organisations.
-_STAKEHOLDER_GROUPS = {
-    "civil society", "private sector", "technical community", "government", "governments",
-    "intergovernmental organization", "intergovernmental organisation", "academia",
-    "academic community", "business", "youth", "societe civile", "secteur prive",
-    "communaute technique", "gouvernement", "sociedad civil", "sector privado",
-    "comunidad tecnica", "gobierno", "weog", "african group", "grulac", "asia-pacific group",
-    "asia pacific group", "eastern european group", "western european and others group",
-}
+# newer pages ("Civil Society, WEOG"); they are not organisations. Their
+# names live in ontology/groups.ttl (ingest/groups.py).
 _ORG_WORDS = re.compile(
     r"\b(ministry|ministere|ministerio|government|gouvernement|gobierno|university|universite|"
     r"universidad|association|asociacion|foundation|fondation|fundacion|institute|institut|instituto|"
@@ -82,11 +78,16 @@ _ORG_WORDS = re.compile(
     r"bank|federation|school|office|authority|autorite|coalition|consortium|initiative|lab|"
     r"laboratory|trust|chamber|board|registry|campaign|project|programme|program|partners|"
     r"telecom|telecommunications|communications|technologies|systems|solutions|media|press|"
-    r"e\.v|ngo|cooperation|observatory|platform|collective|movement|club)\b")
+    r"e\.v|ngo|cooperation|observatory|platform|collective|movement|club|house|watch|associates|"
+    r"exchange|hub|cooperative|secretaria|volunteers)\b")
 
 
 def is_stakeholder_group(text: str) -> bool:
-    return fold(text).strip(" .") in _STAKEHOLDER_GROUPS
+    """A stakeholder group or a UN regional group, whole or cut at "and"
+    ("Civil Society", "WEOG", "Western European", "Others Group")."""
+    from .groups import any_group
+
+    return any_group(text) is not None
 
 
 def looks_like_organisation(text: str) -> bool:

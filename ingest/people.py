@@ -42,8 +42,13 @@ _SPEAKER_LABEL = re.compile(r"^[ \t]*>>[ \t]*(?P<name>[A-ZÀ-Þ][A-ZÀ-Þ'’.\-
                             re.M)
 
 _ROLE_CUES = [
-    ("moderator", re.compile(r"(?:mod[ée]rat(?:eur|rice)|moderator|moderador[a]?|chair(?:ed by)?)\s*,?\s*$", re.I)),
-    ("panellist", re.compile(r"(?:pan[ée]liste|panel+ist|speaker|intervenant|ponente|panelista)\s*,?\s*$", re.I)),
+    ("remote_moderator", re.compile(r"(?:remote|online)\s+moderat(?:or|ed\s+by|ion\s+by)\s*:?\s*,?\s*$", re.I)),
+    ("moderator", re.compile(r"(?:mod[ée]rat(?:eur|rice)|moderator|moderador[a]?|chair(?:ed by)?|"
+                             r"(?:moderated|facilitated|animée?) (?:by|par)|mod[ée]r[ée]e? par)\s*:?\s*,?\s*$", re.I)),
+    ("organizer", re.compile(r"(?:organi[sz]ed|convened|co-organi[sz]ed|proposed|organis[ée]e? par)\s+(?:by|par)?\s*$",
+                             re.I)),
+    ("reporter", re.compile(r"(?:rapporteur|reported by|report prepared by)\s*:?\s*,?\s*$", re.I)),
+    ("panellist", re.compile(r"(?:pan[ée]liste|panel+ist|speaker|intervenant|ponente|panelista)\s*:?\s*,?\s*$", re.I)),
 ]
 # Capitalised words that start sentences or name things, never people.
 _ROLE_WORDS = {"moderateur", "moderatrice", "moderator", "moderadora", "moderador", "paneliste", "panelist",

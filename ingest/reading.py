@@ -1,34 +1,28 @@
 """Turn the bytes of a file into report text, or say plainly why not.
 
+The format is judged from the content (ingest/formats/): PDF and Word
+(.docx) files are converted by their readers; everything else is decoded as
+text and, if it is HTML markup, reduced to the page's main text.
+
 Encodings are detected without guessing libraries: byte-order marks, UTF-16
 without a mark (NUL bytes on every other position), strict UTF-8, and
 otherwise Windows-1252, which reads Latin-1 text the same way for every
-printable character.
+printable character. An HTML page's declared charset wins when it decodes.
 """
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import formats
+from .formats import UnreadableReport  # noqa: F401  (raised here; callers import it from here)
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
-# Magic numbers of files people drop into a report folder by mistake.
-_KNOWN_BINARIES = [
-    (b"%PDF-", "a PDF document (PDF reports are not supported yet; convert it to text first)"),
-    (b"PK\x03\x04", "a ZIP archive or Office document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"\x7fELF", "an executable program"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
-]
-
-
-class UnreadableReport(ValueError):
-    """The file cannot be read as text; the message says why, in one line."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -36,6 +30,7 @@ class DecodedText:
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    format: str = formats.TEXT  # "text", "html", "pdf" or "docx"
 
 
 def read_report_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText:
@@ -57,18 +52,47 @@ def read_report_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedT
 
 
 def decode_report_bytes(data: bytes) -> DecodedText:
+    """The report text of a file's bytes, whatever its format."""
     if not data.strip():
         raise UnreadableReport("file is empty")
-    for magic, what in _KNOWN_BINARIES:
-        if data.startswith(magic):
-            raise UnreadableReport(f"this is {what}, not a text report")
+    kind = formats.sniff(data)
+    if kind == formats.PDF:
+        return DecodedText(formats.convert(data, kind), "pdf text layer", format=formats.PDF)
+    if kind == "zip":
+        return DecodedText(formats.convert(data, kind), "utf-8", format=formats.DOCX)
     text, encoding, warnings = _decode(data)
     text = _normalise_newlines(text)
     if not text.strip():
         raise UnreadableReport("file is empty")
     if _looks_binary(text):
         raise UnreadableReport("file looks binary (control characters), not a text report")
+    if formats.looks_like_html(text):
+        from .formats.html import html_to_text
+
+        text, encoding = _declared_charset(data, text, encoding)
+        return DecodedText(html_to_text(text), encoding, tuple(warnings), formats.HTML)
     return DecodedText(text, encoding, tuple(warnings))
+
+
+def _declared_charset(data: bytes, text: str, encoding: str) -> tuple[str, str]:
+    """A page's <meta charset> wins over the Windows-1252 fallback when the
+    bytes decode with it (valid UTF-8 is kept: it is never that by accident)."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match or encoding != "windows-1252":
+        return text, encoding
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return text, encoding
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        name = "cp1252"  # as browsers do: the printable characters agree
+    if name in ("cp1252", "utf-8"):
+        return text, encoding  # what detection tried already
+    try:
+        decoded = data.decode(name)
+    except UnicodeDecodeError:
+        return text, encoding
+    return _normalise_newlines(decoded), "windows-1252" if name == "cp1252" else name
 
 
 def _decode(data: bytes) -> tuple[str, str, list[str]]:

@@ -65,6 +65,7 @@ class RoleAssignment:
     affiliation: Organisation | None = None  # the person's organisation, if given
     stakeholder_group: Span | None = None
     confidence: float = 1.0  # 1.0 for labelled form fields, lower for running text
+    regional_group: Span | None = None  # a UN regional group ("WEOG"); groups never stand for organisations
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,15 @@ class Utterance:
     role: str | None = None  # for generic labels: moderator, panellist, speaker, audience
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A candidate person or organisation the entity gate did not keep."""
+
+    text: Span  # the candidate as written
+    as_what: str  # "person" or "organisation"
+    reason: str  # one line a person understands, e.g. "a field label, not a name"
+
+
 #: Kinds of document (``ReportRecord.kind``).
 DOCUMENT_KINDS = ("report", "description", "proposal", "session_page", "transcript", "listing",
                   "third_party", "plain")
@@ -166,6 +176,7 @@ class ReportRecord:
     quality_notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     utterances: list[Utterance] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)  # candidates the entity gate refused
     other_sessions: list["ReportRecord"] = field(default_factory=list)
 
     @property

@@ -23,7 +23,8 @@ from .examples import examples_in
 from .principles import principles_in
 from .records import Organisation, Passage, ReportRecord, RoleAssignment, Section, Span
 from .sections import split_sections
-from .sessions import MEETING_YEAR, meeting_year, session_kind, session_label
+from .sessions import meeting_year, session_kind, session_label
+from .titles import header_title, session_title  # noqa: F401  (header_title: used by the block readers)
 from .statistics import parse_figures, quality_notes
 from .text import fold, strip_span
 
@@ -34,7 +35,6 @@ _CITY_ONLY = re.compile(r"(?i:forum|igf)[ \t]+\d{4}[ \t]*[,\-–][ \t]*([A-Z][\w
 _NO = re.compile(r"^(?:no|non|none|not at all|n\s*/\s*a|it was not (?:discussed|mentioned)|"
                  r"not discussed|pas du tout|nada|ninguna)\b", re.I)
 _YES = re.compile(r"^(?:yes|oui|si|sí)\b", re.I)
-_TITLE_NOISE = re.compile(r"\breport\b|\bloading\b|\bplease wait\b", re.I)
 
 ROLE_SECTIONS = {
     "organizer": "organizer", "moderator": "moderator", "remote_moderator": "remote_moderator",
@@ -102,50 +102,7 @@ def _read_header(record: ReportRecord, header: Section | None, sections: list[Se
     elif header and (match := _CITY_ONLY.search(text, start, end)):
         record.city = Span(match.group(1), match.start(1), match.end(1))
     if record.title is None:
-        record.title = header_title(text, start, end)
-
-
-def header_title(text: str, start: int, end: int) -> Span | None:
-    """The first header line that is not only a date, a meeting, a session
-    label or page furniture, without its "IGF 2022 WS #310" numbering."""
-    pos = start
-    for line in text[start:end].split("\n"):
-        a, b = strip_span(text, pos, pos + len(line))
-        pos += len(line) + 1
-        value = text[a:b]
-        if len(value) < 3:
-            continue
-        a, b = _without_numbering(text, a, b)
-        rest = MEETING_YEAR.sub("", text[a:b])
-        label = session_label(rest)
-        if label:
-            rest = rest[:label.start] + rest[label.end:]
-        date_value = find_date(rest)
-        if date_value:
-            rest = rest[:date_value[1]] + rest[date_value[2]:]
-        if len(re.sub(r"[\W\d_]+", "", _TITLE_NOISE.sub("", rest))) >= 3:
-            return Span(text[a:b], a, b)
-    return None
-
-
-def _without_numbering(text: str, a: int, b: int) -> tuple[int, int]:
-    """"IGF 2022 WS #310 Data ..." and "WS173: Title" lose their numbering at
-    the start, "Title (WS152)" at the end."""
-    while True:
-        head = re.match(r"\s*(?:(?:internet governance forum|igf)\s*\d{4}\s*[:.\-–—]?\s*)", text[a:b], re.I)
-        label = session_label(text, a, b)
-        if head and head.end() < b - a:
-            a += head.end()
-        elif label and label.start == a and b - label.end >= 3:
-            a = label.end
-            sep = re.match(r"\s*[:.\-–—]?\s*", text[a:b])
-            a += sep.end()
-        else:
-            break
-    tail = re.search(r"\s*\(\s*[A-Z]{2,4}\s*#?\s*\d{1,4}\s*\)\s*$", text[a:b])
-    if tail and tail.start() >= 3:
-        b = a + tail.start()
-    return a, b
+        record.title = session_title(text, header, sections)
 
 
 def _read_fields(record: ReportRecord, sections: list[Section], running_text: bool,
@@ -161,7 +118,7 @@ def _read_fields(record: ReportRecord, sections: list[Section], running_text: bo
                 record.roles.append(_org_role(org))
         elif key in ROLE_SECTIONS:
             for role in roles_in(text, a, b, ROLE_SECTIONS[key]):
-                if key == "organizer" and role.person is None:
+                if key == "organizer" and role.person is None and role.organisation is not None:
                     record.roles.append(_org_role(role.organisation))
                 else:
                     record.roles.append(role)
@@ -220,7 +177,8 @@ def _merge_roles(roles: list[RoleAssignment]) -> list[RoleAssignment]:
     affiliation adds nothing where the same role has one."""
     merged: dict[tuple, RoleAssignment] = {}
     for role in roles:
-        who = (role.person or role.organisation).key
+        who = (role.person or role.organisation).key if (role.person or role.organisation) else \
+            (role.stakeholder_group, role.regional_group)  # an anonymised role: its groups
         key = (role.role, who, role.affiliation.key if role.affiliation else None)
         current = merged.get(key)
         if current is None or role.confidence > current.confidence:

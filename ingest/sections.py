@@ -20,7 +20,8 @@ _EXACT = {
                   # proposal lists and sched.com entries
                   "proposer's name", "proposers name", "proposer name", "co-proposer's name",
                   "co-proposers name", "co-proposer name", "co-organizers", "co-organisers",
-                  "co-organizer", "co-organiser", "organiser(s) name", "organizer(s) name"],
+                  "co-organizer", "co-organiser", "organiser(s) name", "organizer(s) name",
+                  "the organizers", "the organisers"],
     "organizer_entity": ["organizer entity", "organiser entity", "organizer entities",
                          "organiser entities", "organizing entity", "organising entity",
                          "organizing entities", "entidad organizadora", "entite organisatrice",
@@ -28,7 +29,7 @@ _EXACT = {
                          "proposer's organisation", "co-proposer's organization",
                          "co-proposer's organisation"],
     "theme": ["workshop theme", "theme", "themes", "main theme", "tema", "theme de l'atelier"],
-    "subtheme": ["sub-theme", "subtheme", "sub theme"],
+    "subtheme": ["sub-theme", "subtheme", "sub theme", "sub-themes", "subthemes"],
     "description": ["consise description", "concise description", "description",
                     "short description", "workshop description", "descripcion",
                     "content of the session", "relevance of the session", "workshop purpose",
@@ -43,7 +44,8 @@ _EXACT = {
     "panellists": ["panellists", "panelists", "panellist", "panelist", "speakers", "speaker",
                    "panelistas", "ponentes", "intervenants", "panelistes",
                    "discussants", "discussant", "submitted workshop panelists",
-                   "submitted workshop panellists"],
+                   "submitted workshop panellists", "other panelists", "other panellists",
+                   "other speakers"],
     "format": ["workshop format", "format", "session format", "formato", "format de l'atelier"],
     "transcript": ["workshop transcript", "transcript link"],
     "summary": ["summary", "substantive summary", "resume", "resumen", "session summary",
@@ -79,6 +81,7 @@ _PREFIX = {
                     "please explain how the workshop will address issues",
                     "does the proposed workshop cover any of the following issues"],
     "panellists": ["provide the names and affiliations of the panel"],
+    "subtheme": ["igf 2014 sub theme that this workshop", "sub theme that this workshop", "sub-theme that this workshop"],
     "organizer": ["provide the name of the organi", "provide the names of the organi"],
     "remote_moderator": ["provide the name of the person who will be responsible for the remote"],
     "summary": ["brief substantive summary", "resume substantiel", "resumen sustantivo"],
@@ -106,7 +109,7 @@ SECTION_NAMES = {
     "stakeholder_group": "Stakeholder group", "region": "Region", "tags": "Tags",
     "interventions": "Interventions", "diversity": "Diversity",
     "online_participation": "Online participation", "links": "Links", "status": "Status",
-    "profiles": "Speaker profiles",
+    "profiles": "Speaker profiles", "other": "Other",
 }
 
 _LINE = re.compile(r"[^\n]*\n?")
@@ -115,18 +118,51 @@ _LINE = re.compile(r"[^\n]*\n?")
 _NUMBERED = re.compile(r"\s*(?:#\s*)?\d{1,2}$")
 
 
+# "III. PANELLISTS", "6. Title", "b) Agenda": the numbering is not the label
+_LEADING_NUMBER = re.compile(r"^(?:[ivx]{1,5}|\d{1,2}|[a-h])[.)]\s+")
+# A numbered heading in capitals ("IV. BACKGROUND") ends the field before it.
+_NUMBERED_HEADING = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2})\.\s+[A-Z][A-Z /&',()-]{2,60}\s*$")
+# "The following speakers have confirmed their participation:" opens a list.
+_LIST_INTRO = re.compile(r"^[^:\n]{0,120}\b(speakers|panel+ists|discussants|organi[sz]ers|moderators?)\b[^:\n]{0,80}:\s*$",
+                         re.I)
+_LIST_KEYS = {"speakers": "panellists", "panellists": "panellists", "panelists": "panellists",
+              "discussants": "panellists", "organisers": "organizer", "organizers": "organizer",
+              "moderator": "moderator", "moderators": "moderator"}
+#: Fields that hold lists of people or organisations, not prose.
+LIST_FIELDS = ("organizer", "organizer_entity", "moderator", "remote_moderator", "panellists", "reporters")
+# Prose in a header (a description's paragraphs) is running text, not title lines.
+_PROSE_LINE = 160
+
+
+# "Name(s) of Organizers(s)", "Name of Moderator(s)", "Consise Description of Workshop"
+_LABEL_WRAPPING = re.compile(r"^(?:the\s+)?names?\s+of\s+(?:the\s+)?|\s+of\s+(?:the\s+)?(?:workshop|session)$|"
+                             r"\s+and their affiliations?\b.*$")
+
+
+def _plain_label(folded: str) -> str:
+    return _LABEL_WRAPPING.sub("", folded.replace("(s)", "").strip()).strip(" :")
+
+
 def label_key(line: str, exact_only: bool = False) -> str | None:
     """The section key if this whole line is a label, else None.
     Numbered labels ("Speaker 2", "Organizer 1") count as their label."""
-    folded = _NUMBERED.sub("", fold(line).rstrip(" :"))
-    if not folded or len(folded) > 200:
+    folded = _NUMBERED.sub("", _LEADING_NUMBER.sub("", fold(line)).rstrip(" :"))
+    # (320: the 2008 proposal form's question prompts are labels of two sentences)
+    if not folded or len(folded) > 320:
         return None
-    key = _EXACT_INDEX.get(folded)
+    key = _EXACT_INDEX.get(folded) or _EXACT_INDEX.get(_plain_label(folded))
+    if not key and "/" in folded:  # "Speakers/Panelists"
+        key = next((k for part in folded.split("/") if (k := _EXACT_INDEX.get(_plain_label(part)))), None)
     if key or exact_only:
         return key
     for key, prefixes in _PREFIX.items():
         if any(folded.startswith(p) for p in prefixes):
             return key
+    intro = _LIST_INTRO.match(line.strip())
+    if intro:
+        return _LIST_KEYS.get(intro.group(1).lower(), "panellists")
+    if _NUMBERED_HEADING.match(line):
+        return "other"
     return None
 
 
@@ -159,12 +195,31 @@ def split_sections(text: str, start: int = 0, end: int | None = None) -> list[Se
     first = marks[0][2] if marks else end
     h_start, h_end = strip_span(text, start, first)
     if h_end > h_start:
-        sections.append(Section("header" if marks else "body", "", h_start, h_end))
+        prose = _first_prose_line(text, h_start, h_end) if marks else None
+        if prose is not None and prose > h_start:
+            sections.append(Section("header", "", *strip_span(text, h_start, prose)))
+            sections.append(Section("body", "", prose, h_end))
+        else:
+            sections.append(Section("header" if marks else "body", "", h_start, h_end))
     for i, (key, label, _label_start, content_start) in enumerate(marks):
         next_start = marks[i + 1][2] if i + 1 < len(marks) else end
         a, b = strip_span(text, content_start, next_start)
-        sections.append(Section(key, label, a, b))
+        prose = _first_prose_line(text, a, b) if key in LIST_FIELDS else None
+        if prose is not None and prose > a:
+            # a list of names, then a paragraph: the paragraph is running text
+            sections.append(Section(key, label, *strip_span(text, a, prose)))
+            sections.append(Section("body", "", prose, b))
+        else:
+            sections.append(Section(key, label, a, b))
     return sections
+
+
+def _first_prose_line(text: str, start: int, end: int) -> int | None:
+    """Where the header's title lines give way to paragraphs."""
+    for match in _LINE.finditer(text, start, end):
+        if len(match.group(0).strip()) > _PROSE_LINE:
+            return match.start()
+    return None
 
 
 def section_text(text: str, sections: list[Section], key: str) -> tuple[str, int] | None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from ..records import ReportRecord, Section
 from ..report import cut_document_passages
 from ..text import strip_span
-from . import form
+from . import form, listing, third_party, transcript
 from .base import MIN_SCORE, KindReader
 
-#: Every reader; on equal scores the earlier wins.
-READERS: tuple[KindReader, ...] = (*form.READERS,)
+#: Every reader; on equal scores the earlier wins. Proposals are read by the
+#: list reader (a single proposal is a list of one), not by ``form.PROPOSAL``.
+READERS: tuple[KindReader, ...] = (form.REPORT, form.SESSION_PAGE, form.DESCRIPTION, listing.PROPOSAL,
+                                   listing.LISTING, third_party.THIRD_PARTY, transcript.TRANSCRIPT)
 
 PLAIN_WARNING = ("not recognised as an IGF session document; kept as a plain document "
                  "(its passages are searchable, no session facts were read)")

@@ -65,6 +65,8 @@ DESCRIPTION = FormReader("description", (
 PROPOSAL = FormReader("proposal", (
     cue(r"\bsubmitted proposals?\b|\baccepted (?:workshop )?proposals?\b|^\s*original proposal\b", 0.8),
     cue(r"^\s*(?:co-)?proposer'?s? (?:name|organi[sz]ation)\s*:", 0.5, most=2),
+    # sched.com entries (2016-2018)
+    cue(r"^\s*co-organi[sz]ers\s*:|^\s*(?:content|relevance) of the session\s*:", 0.3, most=2),
     cue(r"^\s*(?:workshop number|background paper|submitted workshop panel+ists|previous workshop\(s\)|"
         r"theme question|organi[sz]er\(s\) name)\s*:", 0.3, most=3),
     cue(r"^\s*\d\.\s*(?:primary|secondary) contact information", 0.5, most=2),
