@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python bench/bench_ask.py
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_formats.py
+	$(BIN)/python bench/bench_documents.py --set dev
 
 clean:
 	rm -rf $(VENV) $(HOME_DIR) test-output

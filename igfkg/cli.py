@@ -9,6 +9,7 @@ import click
 import pyoxigraph as ox
 
 from igfkg.ingest.reading import UnreadableReport
+from igfkg.ingest.records import DOCUMENT_KINDS
 from igfkg.ontology import PREFIXES
 
 from .config import ConfigError, load_config
@@ -36,15 +37,34 @@ class Context:
 @click.option("--embeddings", envvar="IGFKG_EMBEDDINGS", metavar="NAME",
               help="Embedding backend: use (default), e5, minilm or st:NAME_OR_PATH [env IGFKG_EMBEDDINGS]; "
                    "default: the one the passage index was built with.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Say more on standard error, e.g. each candidate person or organisation the entity gate rejects.")
 @click.version_option(package_name="igfkg")
 @click.pass_context
-def main(ctx, home, base_iri, embeddings):
+def main(ctx, home, base_iri, embeddings, verbose):
     """igfkg: a knowledge graph of Internet Governance Forum reports.
 
     Ingest report files, then query what they say with SPARQL or export the
     graph as linked data.
     """
+    if verbose:
+        _log_to_stderr()
     ctx.obj = Context(home, base_iri, embeddings)
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    class Stderr(logging.Handler):  # whatever stderr is when a message comes
+        def emit(self, record):
+            click.echo(self.format(record), err=True)
+
+    logger = logging.getLogger("igfkg")
+    if not any(type(h).__name__ == "Stderr" for h in logger.handlers):
+        handler = Stderr()
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 @main.command()
@@ -144,6 +164,24 @@ def reports(obj: Context, as_json):
 
 
 @main.command()
+@click.option("--report", "report_id", help="Only this report.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_obj
+def quality(obj: Context, report_id, as_json):
+    """Entity quality per document: the people and organisations written,
+    the candidates the entity gate rejected and why, and those to check
+    (a person with no given name the lexicon knows, an organisation seen once)."""
+    from .quality import quality_report, render_text
+
+    with obj.open(read_only=True) as kb:
+        try:
+            report = quality_report(kb, report_id)
+        except KnowledgeBaseError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json else render_text(report))
+
+
+@main.command()
 @click.argument("query_or_file")
 @click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *RDF_FORMATS]),
               help="Output: table (default for SELECT/ASK), json, csv, tsv, xml; "
@@ -233,10 +271,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 @click.option("--report", help="Only passages of this report.")
 @click.option("--section", help="Only passages of this section (summary, conclusions, agenda, ...).")
 @click.option("--year", type=int, help="Only passages of workshops of this IGF year.")
+@click.option("--kind", type=click.Choice(list(DOCUMENT_KINDS)),
+              help="Only passages of this kind of document (transcript, proposal, report, ...).")
+@click.option("--speaker", help="Only transcript turns of this speaker (the name as igfkg shows it).")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True,
               help="Ranking: dense vectors, BM25 words, or both fused.")
 @click.pass_obj
-def search(obj: Context, query, k, as_json, lang, report, section, year, mode):
+def search(obj: Context, query, k, as_json, lang, report, section, year, kind, speaker, mode):
     """Find the passages that best match QUERY, in any language."""
     from .api import BadRequest, search_payload
     from igfkg.search.hybrid import highlight_spans
@@ -244,7 +285,7 @@ def search(obj: Context, query, k, as_json, lang, report, section, year, mode):
     with obj.open(read_only=True) as kb:
         try:
             payload = search_payload(kb, query, k=k, mode=mode, lang=lang, report=report,
-                                     section=section, year=year)
+                                     section=section, year=year, kind=kind, speaker=speaker)
         except (BadRequest, KnowledgeBaseError) as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:
@@ -254,7 +295,9 @@ def search(obj: Context, query, k, as_json, lang, report, section, year, mode):
         click.echo("no passage matches; try other words, or fewer filters")
         return
     for n, hit in enumerate(payload["results"], 1):
-        click.echo(click.style(f"{n}. {hit['report']} · {hit['section']} ({hit['lang']}) · "
+        kind = f" · {hit['kind']}" if hit.get("kind") not in (None, "report") else ""
+        who = f" · {hit['speaker']}" if hit.get("speaker") else ""
+        click.echo(click.style(f"{n}. {hit['report']}{kind} · {hit['section']}{who} ({hit['lang']}) · "
                                f"characters {hit['start']}-{hit['end']} · score {hit['score']:.3f}", bold=True))
         text, pos, out = " ".join(hit["text"].split()), 0, []
         for a, b in highlight_spans(text, query):

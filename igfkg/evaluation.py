@@ -147,8 +147,9 @@ def score_document(record: ReportRecord, gold: dict) -> dict[str, Score]:
         expected = {(f, person_key(n)) for f, g in gold_of.items() for n in g.get(name, [])}
         missing = sum(len(w.get(name, [])) for g, w in enumerate(wanted) if g not in {p[1] for p in pairs})
         scores[name] = Score(len(predicted & expected), len(predicted), len(expected) + missing)
-    predicted = {(f, _org(r.organisation.name.value)) for f, s in enumerate(found) for r in s.roles
-                 if r.organisation and r.role == "organizer"}
+    # organisations that organise, and those the document ties to an organising person
+    predicted = {(f, _org((r.organisation or r.affiliation).name.value)) for f, s in enumerate(found)
+                 for r in s.roles if r.role == "organizer" and (r.organisation or r.affiliation)}
     expected = {(f, _org(n)) for f, g in gold_of.items() for n in g.get("organiser_organisations", [])}
     scores["organiser_organisations"] = _score(predicted, expected)
     predicted = {(r.person.key, r.affiliation.key) for s in found for r in s.roles if r.person and r.affiliation}
@@ -225,3 +226,73 @@ def evaluate_answers(ask, items: list[dict]) -> dict:
                       for value in sorted({r[0].get(key, "?") for r in results})}
     return {"overall": share(results), "by_kind": by("kind"), "by_lang": by("lang"), "count": len(results),
             "misses": [(item["q"], response["answer"]) for item, ok, response in results if not ok]}
+
+
+# -- entity quality (tests/fixtures/entities/*/NAME.gold.json) -----------------------
+
+def _role_groups(role) -> tuple[str | None, str | None]:
+    from igfkg.ingest.groups import any_group
+
+    keys = [any_group(span.value).key if span and any_group(span.value) else None
+            for span in (role.stakeholder_group, role.regional_group)]
+    return keys[0], keys[1]
+
+
+def score_entities(record: ReportRecord, gold: dict) -> dict[str, Score]:
+    """People and organisations written, groups on roles, session titles and
+    years, and how many groups or furniture slipped through as entities."""
+    from igfkg.ingest.gate import FURNITURE
+    from igfkg.ingest.groups import any_group
+    from igfkg.ingest.identity import record_people
+
+    people = record_people(record)
+    organisations = {}
+    for session in record.sessions:
+        for role in session.roles:
+            for org in (role.organisation, role.affiliation):
+                if org is not None:
+                    organisations[_org(org.name.value)] = org.name.value
+        for org in session.organisations_mentioned:
+            organisations[_org(org.name.value)] = org.name.value
+    scores = {
+        "people": _score({p.key for p in people}, {person_key(n) for n in gold["people"]}),
+        "organisations": _score(set(organisations), {_org(n) for n in gold["organisations"]}),
+    }
+    found_groups = {(r.role, r.person.key if r.person else None, *_role_groups(r))
+                    for s in record.sessions for r in s.roles}
+    matched = 0
+    for want in gold.get("groups", []):
+        who = person_key(want["who"]) if want["who"] else None
+        if any(role == want["role"] and person == who
+               and all(w is None or w == f for w, f in ((want["stakeholder_group"], sg), (want["regional_group"], rg)))
+               for role, person, sg, rg in found_groups):
+            matched += 1
+    scores["groups on roles"] = Score(matched, len(gold.get("groups", [])), len(gold.get("groups", [])))
+    slipped = [p.name for p in people if any_group(p.name)] + [n for n in organisations.values() if any_group(n)]
+    scores["groups as entities"] = Score(0, len(slipped), 0)
+    titles = [s.title.value for s in record.sessions if s.title]
+    furniture = [t for t in titles if FURNITURE.match(t)]
+    scores["furniture titles"] = Score(0, len(furniture), 0)
+    want_titles = {_words(s["title"]) for s in gold.get("sessions", []) if s.get("title")}
+    scores["titles"] = _score({_words(t) for t in titles}, want_titles)
+    want_years = [(_words(s["title"]), s["year"]) for s in gold.get("sessions", []) if s.get("year")]
+    found_years = {(_words(s.title.value) if s.title else None, int(s.meeting_year.value))
+                   for s in record.sessions if s.meeting_year}
+    scores["years"] = Score(sum(1 for y in want_years if y in found_years), len(found_years), len(want_years))
+    return scores
+
+
+def entity_mistakes(record: ReportRecord, gold: dict) -> dict[str, list[str]]:
+    """What was written that the gold does not hold, and what it holds that was missed."""
+    from igfkg.ingest.identity import record_people
+
+    people = {p.key: p.name for p in record_people(record)}
+    orgs = {_org(o.name.value): o.name.value for s in record.sessions for r in s.roles
+            for o in (r.organisation, r.affiliation) if o} | \
+        {_org(o.name.value): o.name.value for s in record.sessions for o in s.organisations_mentioned}
+    gold_people = {person_key(n): n for n in gold["people"]}
+    gold_orgs = {_org(n): n for n in gold["organisations"]}
+    return {"wrong people": sorted(v for k, v in people.items() if k not in gold_people),
+            "missed people": sorted(v for k, v in gold_people.items() if k not in people),
+            "wrong organisations": sorted(v for k, v in orgs.items() if k not in gold_orgs),
+            "missed organisations": sorted(v for k, v in gold_orgs.items() if k not in orgs)}

@@ -14,6 +14,7 @@ old one.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import re
@@ -27,7 +28,7 @@ from igfkg.ingest.reading import read_report_file
 from igfkg.ingest.records import ReportRecord
 from igfkg.ingest.report import parse_report
 from igfkg.ingest.text import slug
-from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, document_kind_label, session_kind_label
+from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, SCHEMA, document_kind_label, session_kind_label
 
 from igfkg.search.context import embedding_inputs
 from igfkg.search.encoders import DEFAULT_BACKEND, EncoderError, get_encoder
@@ -144,11 +145,13 @@ class KnowledgeBase:
         if previous_source and record.source_name and previous_source != record.source_name:
             warnings.append(f"replaces report {record.report_id!r} that was read from {previous_source}")
         session_nodes = [self._session_node(session, graph) for session in record.sessions]
-        rename_people(record, match_people(record_people(record), self._people_of(session_nodes)))
+        people = record_people(record)
+        mapping = match_people(people, self._people_of(session_nodes))
+        mapping.update(self._names_in_store([p for p in people if p.key not in mapping], graph))
+        rename_people(record, mapping)
         quads = report_quads(record, self.iris, session_nodes)
         year = int(record.meeting_year.value) if record.meeting_year else None
-        rows = [{"section": p.section, "start": p.start, "end": p.end, "lang": p.lang, "year": year,
-                 "text": p.text} for p in record.passages]
+        rows = passage_rows(record)
         vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
         self._replace_graph(graph, quads)
         self.index.replace_report(record.report_id, rows, vectors)
@@ -176,6 +179,19 @@ class KnowledgeBase:
                 if key.number is None or number is None or number == key.number:
                     return row["s"]
         return node
+
+    def _names_in_store(self, people: list, graph: ox.NamedNode) -> dict[str, tuple[str, str]]:
+        """A person the store already knows keeps the name shown there (one
+        schema:name per person); the new document's spelling becomes an
+        alternative label."""
+        mapping = {}
+        for person in people:
+            node = self.iris.person(person.key)
+            known = next((q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(SCHEMA + "name"), None, None)
+                          if q.graph_name not in (graph, ox.DefaultGraph())), None)
+            if known is not None and known != person.name:
+                mapping[person.key] = (person.key, known)
+        return mapping
 
     def _people_of(self, sessions: list[ox.NamedNode]) -> list[tuple[str, str]]:
         """(key, name) of the people earlier documents tie to these sessions."""
@@ -254,7 +270,7 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", **filters) -> list[Hit]:
         """Ranked passages for a query in any language; filters: report,
-        section, lang, year."""
+        section, lang, year, kind (of document), speaker."""
         filters = {key: value for key, value in filters.items() if value is not None}
         vector = self.encoder.encode([query], query=True)[0]
         return rank(self.index, vector, query, k=k, mode=mode, filters=filters,
@@ -310,12 +326,16 @@ class KnowledgeBase:
         for s in self.store.query(f"SELECT ?y WHERE {{ GRAPH {graph} {{ ?w schema:subjectOf {graph} ; "
                                   f"schema:superEvent/igf:year ?y }} }}", prefixes=PREFIXES):
             year = int(s["y"].value)
+        kind = next((self.iris.key_of(q.object.value, "document-kind") for q in self.store.quads_for_pattern(
+            graph, ox.NamedNode(IGF + "documentKind"), None, graph)), None)
         rows = self.store.query(
-            f"SELECT ?section ?start ?end ?lang ?text WHERE {{ GRAPH {graph} {{ ?p nif:referenceContext {graph} ;"
+            f"SELECT ?section ?start ?end ?lang ?text ?speaker WHERE {{ GRAPH {graph} {{ ?p nif:referenceContext {graph} ;"
             " igf:section ?section ; nif:beginIndex ?start ; nif:endIndex ?end ; dcterms:language ?lang ;"
-            " nif:anchorOf ?text } } ORDER BY ?start", prefixes=PREFIXES)
+            " nif:anchorOf ?text OPTIONAL { ?p igf:utterance/igf:spokenBy/schema:name ?speaker } } } ORDER BY ?start",
+            prefixes=PREFIXES)
         return [{"section": r["section"].value, "start": int(r["start"].value), "end": int(r["end"].value),
-                 "lang": r["lang"].value, "year": year, "text": r["text"].value} for r in rows]
+                 "lang": r["lang"].value, "year": year, "text": r["text"].value, "kind": kind,
+                 "speaker": _value(r["speaker"])} for r in rows]
 
     # -- reading -----------------------------------------------------------
 
@@ -422,6 +442,21 @@ class KnowledgeBase:
         if self.store.contains_named_graph(graph):
             return ""
         return None
+
+
+def passage_rows(record: ReportRecord) -> list[dict]:
+    """The search index's rows for a record's passages: where, which
+    language, year and kind of document, and who spoke in a transcript turn."""
+    year = int(record.meeting_year.value) if record.meeting_year else None
+    turns = sorted((u.start, u.end, u.speaker.name if u.speaker else None) for u in record.utterances)
+    starts = [t[0] for t in turns]
+
+    def speaker(offset: int) -> str | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return turns[i][2] if i >= 0 and turns[i][0] <= offset < turns[i][1] else None
+
+    return [{"section": p.section, "start": p.start, "end": p.end, "lang": p.lang, "year": year, "text": p.text,
+             "kind": record.kind, "speaker": speaker(p.start)} for p in record.passages]
 
 
 def _drop_graph(graph: ox.NamedNode) -> str:

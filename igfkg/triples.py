@@ -114,6 +114,7 @@ def report_quads(record: ReportRecord, iris: Iris,
     w = _Writer(record, iris)
     report = w.graph
     _write_report(w, report)
+    write_rejections(w, report)
     _write_passages(w, report)
     nodes = session_nodes or default_session_nodes(record, iris)
     for session, node in zip(record.sessions, nodes):
@@ -143,7 +144,8 @@ def _write_report(w: _Writer, report) -> None:
 def _write_passages(w: _Writer, report) -> None:
     section_label = {}
     for s in w.record.sections:
-        section_label.setdefault(s.key, s.label)
+        if s.key != "turn":  # each turn is labelled by its speaker: the section is "Turn"
+            section_label.setdefault(s.key, s.label)
     for p in w.record.passages:
         node = w.iris.passage(w.record.report_id, p.start, p.end)
         w.add(node, A, N(IGF + "Passage"))
@@ -226,21 +228,59 @@ def _write_utterances(w: _Writer, report, session) -> None:
 
 
 def _write_role(w: _Writer, ws, role) -> None:
+    if role.person is None and role.organisation is None:
+        # an anonymised role ("Organizer 1: Civil Society, African Group"): its groups, no one to name
+        _write_role_groups(w, ws, role, None)
+        return
     prop = ROLE_PROPERTIES[role.role]
     who = role.person.source if role.person else role.organisation.name
     if role.person:
         node = _write_person(w, role.person)
         if role.affiliation:
             _write_affiliation(w, role.person, node, role.affiliation, role.confidence)
-        if role.stakeholder_group:
-            w.fact(node, N(IGF + "stakeholderGroup"), ox.Literal(role.stakeholder_group.value),
-                   role.stakeholder_group)
     else:
         node = _write_organisation(w, role.organisation)
+    _write_role_groups(w, ws, role, node)
     if prop:
         w.fact(ws, N(prop), node, who, role.confidence)
     if role.confidence < 1.0:  # read from running text: the passage names them
         _mention(w, node, who)
+
+
+def _write_role_groups(w: _Writer, ws, role, holder) -> None:
+    """"Civil Society, WEOG": the stakeholder and regional group of a role in
+    the session (ontology/groups.ttl), on a node for that role, never an
+    organisation. An anonymised organiser is such a node with no holder."""
+    from igfkg.ingest.groups import any_group
+
+    groups = [(prop, span, any_group(span.value)) for prop, span in
+              (("stakeholderGroup", role.stakeholder_group), ("regionalGroup", role.regional_group)) if span]
+    groups = [(prop, span, group) for prop, span, group in groups if group]
+    if not groups:
+        return
+    who = holder.value.rsplit("/", 1)[-1] if holder else f"anonymous-{groups[0][1].start}"
+    node = N(f"{w.graph.value}/role/{role.role}-{who}")
+    w.add(node, A, N(IGF + "SessionRole"))
+    w.fact(ws, N(IGF + "hasRole"), node, groups[0][1], role.confidence)
+    w.add(node, N(IGF + "roleName"), ox.Literal(role.role))
+    if holder is not None:
+        w.add(node, N(IGF + "heldBy"), holder)
+    for prop, span, group in groups:
+        w.fact(node, N(IGF + prop), N(w.iris.base + "group/" + group.key), span, role.confidence)
+
+
+def write_rejections(w: _Writer, report) -> None:
+    """What the entity gate refused, so that ``igfkg quality`` can list it:
+    one node per candidate, with its text, what it was taken for and why not."""
+    for r in w.record.rejected:
+        node = N(f"{report.value}/rejected/{r.as_what}-{r.text.start}-{r.text.end}")
+        w.add(report, N(IGF + "rejectedCandidate"), node)
+        w.add(node, A, N(IGF + "RejectedCandidate"))
+        w.add(node, N(IGF + "candidateText"), ox.Literal(r.text.value))
+        w.add(node, N(IGF + "rejectedAs"), ox.Literal(r.as_what))
+        w.add(node, N(IGF + "rejectionReason"), ox.Literal(r.reason))
+        w.add(node, N(NIF + "beginIndex"), typed(r.text.start, "integer"))
+        w.add(node, N(NIF + "endIndex"), typed(r.text.end, "integer"))
 
 
 def _mention(w: _Writer, node, span: Span) -> None:
@@ -336,7 +376,8 @@ def _write_person(w: _Writer, person: Person) -> ox.NamedNode:
     w.fact(node, N(SCHEMA + "name"), ox.Literal(person.name), person.source)
     w.add(node, N(RDFS + "label"), ox.Literal(person.name))
     written = person.source.value.strip()
-    if written != person.name and len(written.split()) > 1:  # another full form, not "Wolfgang"
+    # another full form, not "Wolfgang" nor the same name in capitals
+    if written.casefold() != person.name.casefold() and len(written.split()) > 1:
         w.fact(node, N(SKOS + "altLabel"), ox.Literal(written), person.source)
     return node
 

@@ -15,6 +15,8 @@ from .text import fold, strip_span
 _ITEM_SEPARATORS = re.compile(r"\s*(?:\n|;|•|&)\s*|\s+(?:and|et|y|e)\s+(?=[A-ZÀ-ÖØ-Þ])")
 # "Ministry of Science and Technology": a conjunction after "of"/"de" is
 # part of an organisation's name.
+# what separates a name from its organisation: what follows is the affiliation
+_AFFILIATION_SEPARATOR = re.compile(r",|\s[-–—]\s|\(")
 _BULLET = re.compile(r"(?:[-*–—·•]|\d{1,2}[.)])\s+")
 _OF_PHRASE = re.compile(r"\b(?:of|for|de|del|des|du|pour|para|da|do|on)\b", re.I)
 
@@ -30,7 +32,7 @@ def split_list(text: str, start: int, end: int, split_commas: bool,
             continue
         separator = match.group(0).strip()
         conjunction = separator not in ("", ";", "•", "&")
-        if (conjunction or separator == "&") and not organisations and "," in text[pos:match.start()] \
+        if (conjunction or separator == "&") and not organisations and _AFFILIATION_SEPARATOR.search(text, pos, match.start()) \
                 and not _starts_with_given_name(text, match.end()):
             continue  # "Jane Doe, Research & Development Institute": inside the affiliation
         if conjunction and organisations:
@@ -84,9 +86,9 @@ def organisations_in(text: str, start: int, end: int) -> list[Organisation]:
     found = []
     for a, b in split_list(text, start, end, split_commas=True, organisations=True):
         value = text[a:b]
-        if is_placeholder(value) or is_stakeholder_group(value):
+        if is_placeholder(value):
             continue
-        found.append(make_organisation(text, a, b))
+        found.append(make_organisation(text, a, b))  # a group here is made the role's group by the gate
     return _unique(found, key=lambda o: o.key)
 
 
@@ -114,13 +116,46 @@ def roles_in(text: str, start: int, end: int, role: str) -> list[RoleAssignment]
                    else (r.stakeholder_group, r.regional_group))
 
 
+_CONTACT_LINE = re.compile(r"^[ \t]*(name|organi[sz]ation|affiliation|stakeholder group)[ \t]*:[ \t]*(.+?)[ \t]*$",
+                           re.I | re.M)
+
+
+def contact_role(text: str, start: int, end: int) -> RoleAssignment | None:
+    """A proposal's contact block ("Name: ...", "Organization: ...") names
+    one of the session's proposers: an organiser."""
+    person = org = group = None
+    for match in _CONTACT_LINE.finditer(text, start, end):
+        field, a, b = match.group(1).lower(), match.start(2), match.end(2)
+        if is_placeholder(text[a:b]):
+            continue
+        if field == "name" and person is None:
+            comma = text.find(",", a, b)
+            if comma > 0 and len(text[a:comma].split()) == 1 and len(text[comma + 1:b].split()) == 1:
+                # "González, María": surname, comma, given name
+                person = make_person(text, comma + 1, b)
+                person = Person(f"{person.name} {text[a:comma]}", Span(text[a:b], a, b),
+                                person_key(f"{person.name} {text[a:comma]}"))
+            else:
+                person = make_person(text, a, b)
+        elif field in ("organization", "organisation", "affiliation") and org is None:
+            org = make_organisation(text, a, b)
+        elif field == "stakeholder group":
+            group = Span(text[a:b], a, b)
+    if person is None:
+        return None
+    return RoleAssignment("organizer", person=person, affiliation=org, stakeholder_group=group)
+
+
 def _person_items(text, start, end):
     """Split a person list; a comma splits only when every side is a full
     name (two words or more), not "Name, Organisation"."""
     items = []
     for a, b in split_list(text, start, end, split_commas=False):
         pieces = _split_commas(text, a, b, [])
-        if len(pieces) > 1 and all(_names_someone(text, x, y) for x, y in pieces):
+        # "Jane Doe, John Roe" is two people; "Jane Doe, Deutsche Nationalbibliothek" one person
+        # and her organisation: every piece after the first must start with a given name.
+        if len(pieces) > 1 and all(_names_someone(text, x, y) or is_placeholder(text[x:y]) for x, y in pieces) \
+                and all(_starts_with_given_name(text, x) or is_placeholder(text[x:y]) for x, y in pieces[1:]):
             items.extend(pieces)
         else:
             items.append((a, b))

@@ -60,9 +60,15 @@ def is_given_name(token: str) -> bool:
     return folded in given or ("-" in folded and folded.split("-")[0] in given)
 
 
+_PLACEHOLDER_WORDS = re.compile(r"\b(?:tbd|tbc|tba|to be (?:determined|confirmed|announced|decided)|"
+                                r"a confirmer|por confirmar)\b")
+
+
 def is_placeholder(text: str) -> bool:
+    """"TBD", "n.n." and also "Youth To Be Determined": a slot no one fills yet."""
     folded = fold(text).strip(" []()")
-    return not folded or folded in _PLACEHOLDERS or folded.startswith(("secretariat ", "tbd", "tbc"))
+    return not folded or folded in _PLACEHOLDERS or folded.startswith(("secretariat ", "tbd", "tbc")) \
+        or bool(_PLACEHOLDER_WORDS.search(folded))
 
 
 def strip_honorifics(name: str) -> str:
@@ -107,16 +113,29 @@ def normalise_person_name(raw: str, context: str = "", surname_first_likely: boo
         return original
     swapped = " ".join(tokens[-1:] + tokens[:-1])
     seen_original, seen_swapped = _count(original, context), _count(swapped, context)
-    if seen_swapped > seen_original or (seen_swapped and seen_swapped == seen_original and surname_first_likely):
+    if seen_swapped > seen_original or (seen_swapped and seen_swapped == seen_original
+                                        and (surname_first_likely or raw.islower())):
         return swapped
     if seen_swapped or seen_original > 1:
         return original
     if surnames and len(surnames) < len(tokens):
         rest = [t for t in tokens if fold(t) not in {fold(s) for s in surnames}]
         return " ".join(rest + [_capitalise(s) for s in surnames])
-    if is_given_name(tokens[-1]) and not is_given_name(tokens[0]):
+    # Last, where the layout lists surnames first (organiser fields) or the page
+    # writes the name in lower case, the lexicon: "Brambilla Marco", "utoyo donny".
+    # Elsewhere a lexicon with gaps would turn "Kaito Mori" round; and
+    # "Nguyen Thi Mai" or "Zhang Wei" keep their own order everywhere.
+    if (surname_first_likely or raw.islower()) and is_given_name(tokens[-1]) and not is_given_name(tokens[0]) \
+            and fold(tokens[0]) not in _east_asian_surnames():
         return swapped
     return original
+
+
+@lru_cache(maxsize=1)
+def _east_asian_surnames() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "east_asian_surnames.txt"
+    return frozenset(word for line in path.read_text(encoding="utf-8").splitlines()
+                     if not line.startswith("#") for word in line.split())
 
 
 def _count(name: str, context: str) -> int:
@@ -196,7 +215,20 @@ def split_item(text: str, start: int, end: int) -> ItemParts:
                     and not is_stakeholder_group(value) and not _looks_like_job_title(value):
                 organisation = (a, b)
                 break
+    if person and organisation is None:
+        # "Name – Head of AI Policy at Fujitsu": the organisation after a job title's "at"
+        for a, b in parts:
+            at = _AT_ORGANISATION.search(text, a, b) if a > person[0] else None
+            if at is None and a > person[0] and _looks_like_job_title(text[a:b]):
+                at = _OF_ORGANISATION.search(text, a, b)  # "General Secretary of the Federación ..."
+            if at:
+                organisation = (at.start(1), b)
+                break
     return ItemParts(person, organisation, group, region)
+
+
+_OF_ORGANISATION = re.compile(r"\sof\s+the\s+([A-ZÀ-Þ][^\n]*)")
+_AT_ORGANISATION = re.compile(r"\s(?:at|with|chez|en)\s+(?:the\s+|la\s+|le\s+|l')?([A-ZÀ-Þ][^\n]*)")
 
 
 def _is_regional(value: str) -> bool:

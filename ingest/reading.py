@@ -66,12 +66,28 @@ def decode_report_bytes(data: bytes) -> DecodedText:
         raise UnreadableReport("file is empty")
     if _looks_binary(text):
         raise UnreadableReport("file looks binary (control characters), not a text report")
+    if _is_json(text):
+        raise UnreadableReport("this is a JSON data file, not a document")
     if formats.looks_like_html(text):
         from .formats.html import html_to_text
 
         text, encoding = _declared_charset(data, text, encoding)
         return DecodedText(html_to_text(text), encoding, tuple(warnings), formats.HTML)
     return DecodedText(text, encoding, tuple(warnings))
+
+
+def _is_json(text: str) -> bool:
+    """Data files (a gold file, an export) that sit beside documents."""
+    head = text.lstrip()[:1]
+    if head not in ("{", "["):
+        return False
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _declared_charset(data: bytes, text: str, encoding: str) -> tuple[str, str]:

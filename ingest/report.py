@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from .dates import find_date
-from .fields import organisations_in, roles_in
+from .fields import contact_role, organisations_in, roles_in
 from .language import reliable_language
 from .meetings import meeting_place
 from .passages import cut_passages
@@ -116,6 +116,10 @@ def _read_fields(record: ReportRecord, sections: list[Section], running_text: bo
         if key == "organizer_entity":
             for org in organisations_in(text, a, b):
                 record.roles.append(_org_role(org))
+        elif key == "contact":
+            role = contact_role(text, a, b)
+            if role:
+                record.roles.append(role)
         elif key in ROLE_SECTIONS:
             for role in roles_in(text, a, b, ROLE_SECTIONS[key]):
                 if key == "organizer" and role.person is None and role.organisation is not None:

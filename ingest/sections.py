@@ -55,6 +55,9 @@ _EXACT = {
     "reporters": ["reported by", "rapporteur", "rapporteurs", "reporter", "reporters",
                   "report prepared by", "relator", "relatores", "rapporteur(s)"],
     "statistics": ["statistics", "participation statistics"],
+    # a proposal's contact blocks ("1. Primary Contact Information": Name, Organization, ...)
+    "contact": ["primary contact information", "secondary contact information", "contact information",
+                "primary contact", "secondary contact", "contact person", "contact"],
     "previous_workshops": ["previous workshop(s)", "previous workshops",
                            "conducted a workshop in igf before?", "conducted a workshop in igf before"],
     # Fields the session facts do not come from, labelled so that they end
@@ -109,7 +112,7 @@ SECTION_NAMES = {
     "stakeholder_group": "Stakeholder group", "region": "Region", "tags": "Tags",
     "interventions": "Interventions", "diversity": "Diversity",
     "online_participation": "Online participation", "links": "Links", "status": "Status",
-    "profiles": "Speaker profiles", "other": "Other",
+    "profiles": "Speaker profiles", "other": "Other", "turn": "Turn", "contact": "Contact",
 }
 
 _LINE = re.compile(r"[^\n]*\n?")
@@ -128,6 +131,8 @@ _LIST_INTRO = re.compile(r"^[^:\n]{0,120}\b(speakers|panel+ists|discussants|orga
 _LIST_KEYS = {"speakers": "panellists", "panellists": "panellists", "panelists": "panellists",
               "discussants": "panellists", "organisers": "organizer", "organizers": "organizer",
               "moderator": "moderator", "moderators": "moderator"}
+#: "Organization:", "Country:" ... inside a contact block describe the contact person.
+CONTACT_FIELDS = ("organizer_entity", "stakeholder_group", "country", "region")
 #: Fields that hold lists of people or organisations, not prose.
 LIST_FIELDS = ("organizer", "organizer_entity", "moderator", "remote_moderator", "panellists", "reporters")
 # Prose in a header (a description's paragraphs) is running text, not title lines.
@@ -135,7 +140,7 @@ _PROSE_LINE = 160
 
 
 # "Name(s) of Organizers(s)", "Name of Moderator(s)", "Consise Description of Workshop"
-_LABEL_WRAPPING = re.compile(r"^(?:the\s+)?names?\s+of\s+(?:the\s+)?|\s+of\s+(?:the\s+)?(?:workshop|session)$|"
+_LABEL_WRAPPING = re.compile(r"^(?:the\s+)?names?\s+(?:and\s+affiliations?\s+)?of\s+(?:the\s+)?|\s+of\s+(?:the\s+)?(?:workshop|session)$|"
                              r"\s+and their affiliations?\b.*$")
 
 
@@ -188,7 +193,8 @@ def split_sections(text: str, start: int = 0, end: int | None = None) -> list[Se
         elif ":" in stripped[:80]:
             head, _, _rest = stripped.partition(":")
             key = label_key(head, exact_only=True)
-            if key:
+            in_contact = bool(marks) and marks[-1][0] == "contact"
+            if key and not (in_contact and key in CONTACT_FIELDS):
                 marks.append((key, head.strip(), line_start, line_start + len(head) + 1))
 
     sections: list[Section] = []

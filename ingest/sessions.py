@@ -63,7 +63,8 @@ def _kind_patterns() -> tuple[list[tuple[str, re.Pattern]], list[tuple[str, re.P
             # "WS #310", "WS299", "WORKSHOP 340", "AD 67", "Workshop # 41 Report", "OF12"
             heads = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
             numbered.append((key, re.compile(
-                rf"(?<![\w])(?:{heads})\s*(?:#|no\.?|n[°º]|number|num\.?|nr\.?)?\s*(\d{{1,4}})\b(?!\s*(?:%|min))",
+                rf"(?<![\w])(?:{heads})[ \t]*(?:#|no\.?|n[°º]|number|num\.?|nr\.?)?[ \t]*(\d{{1,4}})\b"
+                rf"(?![ \t]*(?:%|min\b|mins\b|minutes\b))",
                 re.I)))
     return numbered, named
 

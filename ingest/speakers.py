@@ -13,11 +13,13 @@ self-introductions ("I'm X, I work at Y") and introductions ("X from Y").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 
 from .fields import make_organisation
 from .names import given_names, looks_like_person, normalise_person_name, person_key, strip_honorifics
-from .organisations import is_stakeholder_group, looks_like_organisation
+from .organisations import is_stakeholder_group
 from .records import Organisation, Person, RoleAssignment, Span, Utterance
 from .text import fold
 
@@ -86,6 +88,8 @@ class Label:
 
 
 BARE = Label(None, None, None)
+#: What parts a label's name from an affiliation: ">> JANE DOE, ACME:", "(ACME)", " - ACME".
+LABEL_AFFILIATION = re.compile(r"\s*(?:[,(]|\s[-–—]\s)\s*")
 
 
 def role_words(value: str) -> str | None | bool:
@@ -104,7 +108,7 @@ def parse_label(text: str, label: Span) -> Label:
     """Split ">> JANE DOE, ACME FOUNDATION:" or ">> MODERATOR SMITH:" into
     role, name and affiliation."""
     value = label.value
-    cut = re.search(r"\s*[,(]\s*", value)
+    cut = LABEL_AFFILIATION.search(value)
     head_end = cut.start() if cut else len(value)
     tail = (label.start + cut.end(), label.start + len(value.rstrip(") "))) if cut else None
     numbered = bool(re.search(r"\d\s*$", value[:head_end]))
@@ -115,7 +119,9 @@ def parse_label(text: str, label: Span) -> Label:
         return Label(head_role, name, None, numbered)
     role, name_start = _leading_role(text, label.start, label.start + head_end)
     name = _name_span(text, name_start, label.start + head_end)
-    honorific = name is not None and fold(name.value) != fold(text[name_start:label.start + head_end])
+    # "MR. SMITH", "CHAIR KUMMER": a surname alone, but said to be someone's.
+    titled = name is not None and fold(name.value) != fold(text[name_start:label.start + head_end])
+    honorific = name is not None and (role is not None or titled)
     affiliation = None
     if tail:
         tail_role = role_words(text[slice(*tail)])
@@ -154,6 +160,7 @@ def _is_affiliation(value: str) -> bool:
 # -- names: one person per person ---------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _word_key(word: str) -> str:
     """A name word as it sounds, near enough: "Pérez"/"Peres", "Anna"/"Ana",
     "Mikael"/"Michael" share a key."""
@@ -182,6 +189,7 @@ def similar_words(a: str, b: str) -> bool:
     return left_a == left_b == 2 and ka[prefix:prefix + 2] == kb[prefix:prefix + 2][::-1]  # swapped
 
 
+@lru_cache(maxsize=16384)
 def same_name(a: str, b: str) -> bool:
     """Two full names of one person: similar given names and similar
     surnames ("Ana Pérez"/"Anna Peres"); a shared surname alone is not enough.
@@ -199,6 +207,7 @@ class _Spelling:
     name: str  # given name first, as shown: "Ana Pérez"
     source: Span  # where the text writes it
     written: bool  # written in running text or a field, not a capitals label
+    label: bool = False  # a speaker label
 
 
 @dataclass
@@ -208,33 +217,46 @@ class _Someone:
     spellings: list[_Spelling]
     cues: set[str] = field(default_factory=set)  # moderator, remote_moderator, panellist
     turns: int = 0
-    affiliation: tuple[int, Span, Organisation] | None = None  # (rank, name span, organisation)
+    affiliation: tuple[int, Organisation] | None = None  # (rank of the statement, organisation)
+
+    @property
+    def forms(self) -> set[str]:
+        """Every different spelling of the name."""
+        return {s.name for s in self.spellings}
 
     @property
     def name(self) -> str:
         """The spelling the text uses most, with accents where it has them,
         in the case running text writes it."""
-        counts: dict[str, int] = {}
+        counts: dict[tuple[str, ...], int] = {}
         for s in self.spellings:
-            counts[fold(s.name)] = counts.get(fold(s.name), 0) + 1
+            counts[_spelled(s.name)] = counts.get(_spelled(s.name), 0) + 1
 
         def rank(s: _Spelling):
-            return (_accents(s.name) > 0, counts[fold(s.name)], s.written, -s.source.start)
+            return (_accents(s.name) > 0, counts[_spelled(s.name)], s.written, -s.source.start)
         return max(self.spellings, key=rank).name
 
-    def person(self, source: Span | None = None) -> Person:
+    def person(self) -> Person:
+        """The person, as written where they first speak (their speaker
+        label), else where the text first names them."""
         name = self.name
-        return Person(name, source or self.spellings[0].source, person_key(name))
+        source = next((s.source for s in self.spellings if s.label), self.spellings[0].source)
+        return Person(name, source, person_key(name))
 
-    def affiliate(self, rank: int, source: Span, organisation: Organisation) -> None:
+    def affiliate(self, rank: int, organisation: Organisation) -> None:
         """Keep the affiliation from the best kind of statement (lower rank);
         a label's "ARTICLE 19" takes the case running text writes it in."""
         current = self.affiliation
         if current is None or rank < current[0]:
-            self.affiliation = (rank, source, organisation)
-        elif current[2].key == organisation.key and current[2].name.value.isupper() \
+            self.affiliation = (rank, organisation)
+        elif current[1].key == organisation.key and current[1].name.value.isupper() \
                 and not organisation.name.value.isupper():
-            self.affiliation = (current[0], current[1], organisation)
+            self.affiliation = (current[0], organisation)
+
+
+def _spelled(name: str) -> tuple[str, ...]:
+    """A spelling, whatever its case and word order ("LEE JI-WOO", "Ji-woo Lee")."""
+    return tuple(sorted(fold(name).split()))
 
 
 def _swapped(name: str) -> str:
@@ -258,13 +280,14 @@ class Cast:
         words = name.split()
         if len(words) == 1:
             hits = [p for p in self.people if any(
-                any(similar_words(words[0], w) for w in (s.name.split()[0], s.name.split()[-1]))
-                for s in p.spellings if len(s.name.split()) > 1)]
+                any(similar_words(words[0], w) for w in (form.split()[0], form.split()[-1]))
+                for form in p.forms if len(form.split()) > 1)]
             return hits[0] if len(hits) == 1 else None
-        return next((p for p in self.people if any(same_name(name, s.name) or same_name(_swapped(name), s.name)
-                                                    for s in p.spellings)), None)
+        return next((p for p in self.people if any(same_name(name, form) or same_name(_swapped(name), form)
+                                                    for form in p.forms)), None)
 
-    def add(self, name: str, source: Span, written: bool, create: bool = True) -> _Someone | None:
+    def add(self, name: str, source: Span, written: bool, create: bool = True,
+            label: bool = False) -> _Someone | None:
         """The person this spelling names, new if no one matches and ``create``."""
         someone = self.find(name)
         if someone is None:
@@ -273,7 +296,7 @@ class Cast:
             someone = _Someone([])
             self.people.append(someone)
         if all(s.source.start != source.start for s in someone.spellings):
-            someone.spellings.append(_Spelling(name, source, written))
+            someone.spellings.append(_Spelling(name, source, written, label))
         return someone
 
     def add_written(self, span: Span, create: bool = False) -> _Someone | None:
@@ -288,12 +311,12 @@ class Cast:
 # -- what running text says ----------------------------------------------------
 
 _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
-_NAME_WORD = rf"[{_U}](?=[{_L}'’])[{_L}'’]*(?:[{_U}][{_L}'’]+)?[{_L}'’]*(?:-[{_U}{_L}][{_L}'’]+)*"
+_NAME_WORD = rf"[{_U}](?:['’][{_U}])?[{_L}]+(?:[{_U}][{_L}]+)?(?:['’][{_L}]+)?(?:-[{_U}{_L}][{_L}]+)*"
 # A name in running text: capitalised words with up to two particles between
 # them ("Ramón de la Fuente"; people.NAME allows only one).
 NAME = (rf"(?<![\w\-]){_NAME_WORD}(?:[ \t]+(?:(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|ter|la|le|"
         rf"bin|al|el)[ \t]+){{0,2}}{_NAME_WORD}){{1,3}}(?![\w\-])")
-_ORG_WORD = r"(?!I\b|I['’])[A-Z0-9À-Þ][\w.&'’\-]*"
+_ORG_WORD = r"(?!I\b|I['’])[A-Z0-9À-Þ](?:[\w&'’\-]|\.(?=\w))*"  # "CGI.br", not "Brazil. A"
 ORG = rf"{_ORG_WORD}(?:[ \t]+(?:(?:of|for|and|the|de|du|des|la|le|del|on|&)[ \t]+)*{_ORG_WORD})*"
 _JOB = (r"(?:senior|chief|executive|deputy|vice|general|policy|legal|research|programme|program|project|"
         r"regional|global|technical|managing|founding|director|head|president|chair|chairman|chairwoman|"
@@ -315,9 +338,16 @@ _WORKS_AT = re.compile(
     rf"(?<![\w'’])(?i:i\s+work\s+(?:at|for|with)|i(?:\s+am|['’]m)\s+working\s+(?:at|for|with)|"
     rf"i(?:\s+am|['’]m)\s+with|i\s+represent|i['’]m\s+here\s+representing)\s+(?i:the\s+)?(?P<org>{ORG})")
 # Session roles a name is introduced with, and the words that name them.
-_ROLE_NOUN = (r"(?i:(?P<remote>remote|online)\s+)?(?P<noun>(?i:moderator|facilitator|chair|rapporteur|reporter|"
-              r"note[- ]taker|moderat\w*|facilitat\w*))")
-_SELF_ROLE = re.compile(rf"[^.?!\n]{{0,160}}?\b{_ROLE_NOUN.replace('|chair|', '|')}")
+_ROLE_NOUNS = r"moderator|facilitator|rapporteur|reporter|note[- ]taker|moderat\w*|facilitat\w*"
+
+
+def _role_noun(nouns: str) -> str:
+    return rf"(?i:(?P<remote>remote|online)\s+)?(?P<noun>(?i:{nouns}))"
+
+
+_ROLE_NOUN = _role_noun("chair|" + _ROLE_NOUNS)
+# "I'm X and I will moderate"; "I'm X, chair of ..." chairs something else.
+_SELF_ROLE = re.compile(rf"[^.?!\n]{{0,160}}?\b{_role_noun(_ROLE_NOUNS)}")
 _ROLE_THEN_NAME = re.compile(
     rf"(?i:(?:our|the|your|today['’]s)\s+(?:on-?site\s+|in-?person\s+)?){_ROLE_NOUN}"
     rf"(?i:\s+(?:today|for today|for this session|this (?:morning|afternoon)))?\s*(?i:,|:|is|will be)?\s+"
@@ -331,10 +361,6 @@ _INTRODUCED_FROM = re.compile(
 _PANEL_CUE = re.compile(r"\b(?:panel(?:l?ists?)?|speakers|discussants|joined by|joining us|with us|with me|"
                         r"we have|introduce|on my (?:left|right))\b", re.I)
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
-# "from South Africa", "from Republic of Korea": places, not organisations.
-_PLACE_LEAD = {"south", "north", "east", "west", "united", "new", "saudi", "sri", "costa", "hong", "burkina",
-               "sierra", "czech", "dominican", "central", "latin", "great", "papua", "san", "santa", "trinidad",
-               "republic", "kingdom", "el", "buenos", "sao", "addis", "rio", "tamil", "sharm"}
 #: How far into a turn a speaker introduces themselves.
 _OPENING = 600
 
@@ -342,16 +368,32 @@ _OPENING = 600
 _FROM_LABEL, _FROM_SELF, _FROM_OTHERS = 0, 1, 2
 
 
-def _organisation(text: str, start: int, end: int, loose: bool) -> Organisation | None:
-    """An organisation named at text[start:end]: any name after "I work at",
-    only organisation-shaped ones after "from"/"of" ("from Brazil" is a place)."""
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Countries, regions and large cities (lower case, no accents), from data/places.txt."""
+    path = Path(__file__).with_name("data") / "places.txt"
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _organisation(text: str, start: int, end: int) -> Organisation | None:
+    """The organisation named at text[start:end], unless it is a place
+    ("from Brazil") or a stakeholder group."""
     org = make_organisation(text, start, end)
     value = org.name.value
-    if not value or is_stakeholder_group(value) or looks_like_person(value):
+    folded = re.sub(r"^the\s+", "", fold(value))
+    if not value or is_stakeholder_group(value) or folded in places():
         return None
-    words = fold(value).split()
-    shaped = looks_like_organisation(value) or (len(words) > 1 and words[0] not in _PLACE_LEAD)
-    return org if loose or shaped else None
+    return org
+
+
+# "Acme Foundation and Kofi Mensah from ...": the next introduction, not part of the name.
+_NEXT_INTRODUCTION = re.compile(rf"\s+(?:and|&)\s+(?={NAME}\s*,?\s*(?i:from|of|at|with)\s)")
+
+
+def _before_next_introduction(text: str, start: int, end: int) -> int:
+    found = _NEXT_INTRODUCTION.search(text, start, end + 200)  # the look-ahead reads past the end
+    return found.start() if found and found.start() < end else end
 
 
 def _role_of(noun: str, remote: str | None) -> str:
@@ -361,8 +403,8 @@ def _role_of(noun: str, remote: str | None) -> str:
 
 
 def _written_name(value: str) -> str:
-    """A name as running text writes it, given name first: only its
-    capitals and honorifics change ("Dr. Ana Pérez" is "Ana Pérez")."""
+    """A name as running text writes it ("Dr. Ana Pérez" is "Ana Pérez"),
+    in the order it is written unless the given-name list says otherwise."""
     return normalise_person_name(strip_honorifics(value))
 
 
@@ -390,8 +432,7 @@ def _self_intro(text: str, start: int, end: int, cast: "Cast") -> _SelfIntro | N
             continue
         name = Span(match.group("name"), match.start("name"), match.end("name"))
         org = _SELF_ORG.match(text, match.end())
-        loose = org is not None and re.search(r"work|represent", fold(org.group("cue"))) is not None
-        organisation = _organisation(text, org.start("org"), org.end("org"), loose) if org else None
+        organisation = _organisation(text, org.start("org"), org.end("org")) if org else None
         cue = _SELF_ROLE.match(text, match.end())
         role = _role_of(cue.group("noun"), cue.group("remote")) if cue else None
         return _SelfIntro(name, organisation, role)
@@ -409,6 +450,8 @@ class _Reading:
         self.turns = turns
         self.labels = [parse_label(text, t.label) if t.label else BARE for t in turns]
         self.cast = Cast(text)
+        self.label_names: dict[str, str] = {}
+        self.lowercase_words = {fold(w) for w in re.findall(r"(?<![\w'’-])[a-zß-öø-ÿ][\w'’-]+", text)}
         self.speakers: list[_Someone | None] = [None] * len(turns)
         self.sources: list[Span | None] = [None] * len(turns)
         self._read_listed(listed)
@@ -419,6 +462,7 @@ class _Reading:
         self._resolve_moderator_labels()
         self._read_introductions()
         self._read_written_names()
+        self._merge_one_word_names()
 
     def _read_listed(self, listed: list[RoleAssignment]) -> None:
         """People the header lists ("Moderator: Ana Pérez")."""
@@ -428,7 +472,7 @@ class _Reading:
             someone = self.cast.add(role.person.name, role.person.source, written=True)
             someone.cues.add(role.role)
             if role.affiliation:
-                someone.affiliate(_FROM_LABEL, role.person.source, role.affiliation)
+                someone.affiliate(_FROM_LABEL, role.affiliation)
 
     def _read_labels(self) -> None:
         # Full names first, so "MR. SMITH" finds "JOHN SMITH" wherever it stands.
@@ -439,8 +483,8 @@ class _Reading:
                 continue
             raw = label.name.value
             single = len(raw.split()) == 1
-            someone = self.cast.add(normalise_person_name(raw, self.text), label.name, written=not raw.isupper(),
-                                    create=not single or label.honorific or fold(raw) in given_names())
+            someone = self.cast.add(self._label_name(raw), label.name, written=not raw.isupper(),
+                                    create=not single or label.honorific or fold(raw) in given_names(), label=True)
             if someone is None:
                 continue
             self._speaks(i, someone, label.name)
@@ -448,7 +492,16 @@ class _Reading:
                 someone.cues.add(label.role)
             if label.affiliation:
                 org = make_organisation(self.text, label.affiliation.start, label.affiliation.end)
-                someone.affiliate(_FROM_LABEL, label.name, org)
+                someone.affiliate(_FROM_LABEL, org)
+
+    def _label_name(self, raw: str) -> str:
+        """A label's name given name first ("LEE JI-WOO" is "Ji-Woo Lee" where
+        the text writes it so), read once per label as written."""
+        if raw not in self.label_names:
+            letters = [ch for ch in raw if ch.isalpha()]
+            capitals = sum(ch.isupper() for ch in letters) > len(letters) / 2  # "BEATRIX von HOLSTEIN"
+            self.label_names[raw] = normalise_person_name(raw.upper() if capitals else raw, self.text)
+        return self.label_names[raw]
 
     def _label_words(self, i: int) -> int:
         name = self.labels[i].name
@@ -476,7 +529,7 @@ class _Reading:
                 else:
                     continue  # someone else's name: a quotation or a caption slip
                 if intro.organisation:
-                    someone.affiliate(_FROM_SELF, intro.name, intro.organisation)
+                    someone.affiliate(_FROM_SELF, intro.organisation)
                 role = intro.role or ("moderator" if label.is_moderator_label else None)
                 if role:
                     someone.cues.add(role)
@@ -488,9 +541,9 @@ class _Reading:
         turn = self.turns[i]
         found = _WORKS_AT.search(self.text, turn.start, min(turn.end, turn.start + _OPENING))
         if found:
-            org = _organisation(self.text, found.start("org"), found.end("org"), loose=True)
+            org = _organisation(self.text, found.start("org"), found.end("org"))
             if org:
-                someone.affiliate(_FROM_SELF, self.sources[i] or someone.spellings[0].source, org)
+                someone.affiliate(_FROM_SELF, org)
 
     def _read_role_introductions(self) -> None:
         """"Our moderator, X", "moderated by X", "X will moderate", "our
@@ -529,57 +582,93 @@ class _Reading:
             moderating = self._moderates(i)
             panel_turn = moderating and _PANEL_CUE.search(self.text, turn.start, turn.end) is not None
             for sentence in _SENTENCE.finditer(self.text, turn.start, turn.end):
-                in_panel = panel_turn and _PANEL_CUE.search(sentence.group(0)) is not None
-                self._read_from(sentence.start(), sentence.end(), introduces=panel_turn)
-                if in_panel:
-                    self._read_panel_names(sentence.start(), sentence.end())
+                orgs = self._read_from(sentence.start(), sentence.end(), introduces=panel_turn)
+                if panel_turn and _PANEL_CUE.search(sentence.group(0)):
+                    self._read_panel_names(sentence.start(), sentence.end(), orgs)
 
-    def _read_from(self, start: int, end: int, introduces: bool) -> None:
-        for match in _INTRODUCED_FROM.finditer(self.text, start, end):
-            span = Span(match.group("name"), match.start("name"), match.end("name"))
-            org = _organisation(self.text, match.start("org"), match.end("org"), loose=bool(match.group("job")))
-            if org is None:
-                continue
-            someone = self.cast.add_written(span, create=introduces and self._new_name_ok(span.value))
+    def _read_from(self, start: int, end: int, introduces: bool) -> list[tuple[int, int]]:
+        """Affiliations stated as "X from Y"; returns where the organisations' names stand."""
+        orgs, pos = [], start
+        while (match := _INTRODUCED_FROM.search(self.text, pos, end)) is not None:
+            org_end = _before_next_introduction(self.text, match.start("org"), match.end("org"))
+            pos = org_end
+            org = _organisation(self.text, match.start("org"), org_end)
+            someone = self._named(match.start("name"), match.end("name"), create=introduces) if org else None
             if someone is None:
                 continue
+            orgs.append((match.start("org"), org_end))
             if someone.turns == 0 and introduces:
                 someone.cues.add("panellist")
-            someone.affiliate(_FROM_OTHERS, someone.spellings[-1].source, org)
+            someone.affiliate(_FROM_OTHERS, org)
+        return orgs
 
-    def _read_panel_names(self, start: int, end: int) -> None:
+    def _read_panel_names(self, start: int, end: int, orgs: list[tuple[int, int]]) -> None:
+        """Names in the sentence that introduces the panel, outside the
+        organisations' names ("Korea Internet & Security Agency")."""
         for match in re.finditer(NAME, self.text[start:end]):
-            span = Span(match.group(0), start + match.start(), start + match.end())
-            someone = self.cast.add_written(span, create=self._new_name_ok(span.value))
+            a, b = start + match.start(), start + match.end()
+            if any(a < y and x < b for x, y in orgs):
+                continue
+            someone = self._named(a, b, create=True)
             if someone is not None and someone.turns == 0:
                 someone.cues.add("panellist")
-
-    @staticmethod
-    def _new_name_ok(value: str) -> bool:
-        """A name never heard in a label becomes a person only if it reads
-        as one: name-shaped and opening with a common given name."""
-        name = _written_name(value)
-        return looks_like_person(name) and fold(name.split()[0]) in given_names()
 
     def _read_written_names(self) -> None:
         """Every mixed-case mention of a known person ("Ana Pérez"), so the
         best spelling wins; mentions never add people."""
         for turn in self.turns:
             for match in re.finditer(NAME, self.text[turn.start:turn.end]):
-                words = list(re.finditer(r"\S+", match.group(0)))
-                for first in words[:-1]:  # "Welcome Ana Pérez": try without the leading words
-                    a = turn.start + match.start() + first.start()
-                    b = turn.start + match.end()
-                    if self.cast.add_written(Span(self.text[a:b], a, b)) is not None:
-                        break
+                self._named(turn.start + match.start(), turn.start + match.end(), create=False)
+
+    def _named(self, start: int, end: int, create: bool) -> _Someone | None:
+        """The person a name at text[start:end] names, trying it without its
+        leading words too ("Welcome Ana Pérez", "Next Jane Doe"); a new
+        person only if ``create`` and the words read as a name."""
+        spans = [Span(self.text[start + w.start():end], start + w.start(), end)
+                 for w in list(re.finditer(r"\S+", self.text[start:end]))[:-1]]
+        for span in spans:
+            someone = self.cast.add_written(span, create=False)
+            if someone is not None:
+                return someone
+        new = next((span for span in spans if create and self._new_name_ok(span.value)), None)
+        return self.cast.add_written(new, create=True) if new else None
+
+    def _new_name_ok(self, value: str) -> bool:
+        """A name never heard in a label becomes a person only if it reads
+        as one: name-shaped, and opening with a common given name or made of
+        words the text never writes in lower case ("Next Jane Doe" is not one)."""
+        name = _written_name(value)
+        if not looks_like_person(name):
+            return False
+        words = [fold(w) for w in name.split()]
+        if any(w in places() and w not in given_names() for w in words):
+            return False  # "Korea Internet"
+        return words[0] in given_names() or not any(w in self.lowercase_words for w in words)
+
+    def _merge_one_word_names(self) -> None:
+        """">> AMINA:" is Amina Yusuf when the text names exactly one Amina in full."""
+        for someone in [p for p in self.cast.people if all(len(f.split()) == 1 for f in p.forms)]:
+            full = self.cast.find(someone.spellings[0].name)
+            if full is None or full is someone:
+                continue
+            full.spellings.extend(someone.spellings)
+            full.cues |= someone.cues
+            full.turns += someone.turns
+            if someone.affiliation:
+                full.affiliate(*someone.affiliation)
+            self.cast.people.remove(someone)
+            self.speakers = [full if s is someone else s for s in self.speakers]
+            if self.moderator is someone:
+                self.moderator = full
 
     # -- results --
 
     def utterances(self) -> list[Utterance]:
+        people = {id(someone): someone.person() for someone in self.cast.people}
         found = []
         for i, turn in enumerate(self.turns):
             label, someone = self.labels[i], self.speakers[i]
-            speaker = someone.person(self.sources[i]) if someone else None
+            speaker = self._speaker(i, people)
             role = label.role
             if someone is not None:
                 role = "moderator" if someone is self.moderator else (_turn_role(someone) or role)
@@ -587,13 +676,20 @@ class _Reading:
             found.append(Utterance(i + 1, label_span, turn.start, turn.end, speaker, role))
         return found
 
+    def _speaker(self, i: int, people: dict[int, Person]) -> Person | None:
+        """Who spoke turn i, as written in its label (or where they are named)."""
+        someone = self.speakers[i]
+        if someone is None:
+            return None
+        person = people[id(someone)]
+        return replace(person, source=self.sources[i]) if self.sources[i] else person
+
     def roles(self) -> list[RoleAssignment]:
         found = []
         for someone in self.cast.people:
             for role in _roles_of(someone, someone is self.moderator):
-                source, org = (someone.affiliation[1], someone.affiliation[2]) if someone.affiliation else (None, None)
-                found.append(RoleAssignment(role, person=someone.person(source), affiliation=org,
-                                            confidence=CONFIDENCE))
+                org = someone.affiliation[1] if someone.affiliation else None
+                found.append(RoleAssignment(role, person=someone.person(), affiliation=org, confidence=CONFIDENCE))
         return found
 
 

@@ -23,6 +23,9 @@ _KIND_PREFIX = re.compile(r"\s*(?:main session|open forum|ad hoc session|lightni
 _TAIL_LABEL = re.compile(r"\s*\(\s*[A-Z]{2,4}\s*#?\s*\d{1,4}\s*\)\s*$")
 # Lines of a header that are times, rooms or a field ("Date: ...", "Room: ...").
 _FIELD_LINE = re.compile(r"^\s*(?:date|time|room|venue|when|where|location|day|salle|lieu|fecha|hora|sala)\s*:", re.I)
+# "22 October 2013 - An Open Forum on Access and Diversity in Bali, Indonesia": the
+# description's header line names the theme and place, never the title.
+_SESSION_HEADER_LINE = re.compile(r"\s*(?:\w+,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+\w+,?\s+\d{4}\s*[-–—]\s*an?\s", re.I)
 _KIND_PHRASE = re.compile(r"\b(?:best practices? forum|dynamic coalition|open forum)\s+on\b", re.I)
 
 
@@ -82,7 +85,9 @@ def header_title(text: str, start: int, end: int) -> Span | None:
         pos += len(line) + 1
         if b - a < 3 or is_furniture(text[a:b]) or _FIELD_LINE.match(text[a:b]):
             continue
-        line_start = a
+        if _SESSION_HEADER_LINE.match(text, a, b):
+            continue
+        labelled = _starts_with_label(text, a, b)
         a, b = strip_numbering(text, a, b)
         rest = MEETING_YEAR.sub("", text[a:b])
         label = session_label(rest)
@@ -92,7 +97,7 @@ def header_title(text: str, start: int, end: int) -> Span | None:
         if date_value:
             rest = rest[:date_value[1]] + rest[date_value[2]:]
         if len(re.sub(r"[\W\d_]+", "", rest)) >= 3 and not _is_generic(rest):
-            candidates.append((a, b, a > line_start))
+            candidates.append((a, b, labelled))
     if not candidates:
         return None
     folded = fold(text)
@@ -100,6 +105,14 @@ def header_title(text: str, start: int, end: int) -> Span | None:
         next((c for c in candidates if c[2]), None) or \
         next((c for c in candidates if folded.count(fold(text[c[0]:c[1]])) > 1), candidates[0])
     return Span(text[a:b], a, b)
+
+
+def _starts_with_label(text: str, a: int, b: int) -> bool:
+    """"WS 88: ...", "Main Session: ...", also after "IGF 2018"."""
+    head = _HEAD.match(text, a, b)
+    a = head.end() if head else a
+    label = session_label(text, a, b)
+    return bool(_KIND_PREFIX.match(text, a, b)) or (label is not None and label.start == a)
 
 
 def strip_numbering(text: str, a: int, b: int) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 ``vocabulary.ttl`` classes and properties, ``principles.ttl`` the SKOS scheme
 of multistakeholder principles, ``glossary.ttl`` a bilingual thesaurus of
-Internet-governance terms, ``organisations.ttl`` the gazetteer, ``shapes.ttl`` SHACL shapes for a report
+Internet-governance terms, ``organisations.ttl`` the gazetteer, ``groups.ttl`` stakeholder and UN regional groups, ``shapes.ttl`` SHACL shapes for a report
 graph and ``context.jsonld`` the JSON-LD context used for exports.
 Files that describe data (gazetteer) use relative IRIs resolved against the
 knowledge base's base IRI.
@@ -35,7 +35,8 @@ PREFIXES = {
 }
 
 #: Files loaded into the knowledge base's ontology graph.
-GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl", "session-kinds.ttl")
+GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl", "session-kinds.ttl",
+               "groups.ttl")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 

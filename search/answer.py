@@ -256,7 +256,7 @@ class Answerer:
     # -- passages ------------------------------------------------------------
 
     def _passage_answer(self, question: str, lang: str, links: dict | None = None) -> dict:
-        hits = self.kb.search(question, k=5)
+        hits = self._speaker_hits(question, links) or self.kb.search(question, k=5)
         if not hits:
             message = ("Je n'ai trouvé aucun passage qui réponde à cette question." if lang == "fr"
                        else "I found no passage that answers this question.")
@@ -314,6 +314,16 @@ class Answerer:
         evidence += [h.as_json() for h in hits[:3]]
         return {"question": question, "answer": sentence, "answers": [], "sparql": None, "evidence": evidence,
                 "confidence": round(max(0.05, min(0.6, best_score * 0.8)), 2)}
+
+    def _speaker_hits(self, question: str, links: dict | None) -> list:
+        """"What did X say about Y?": X's own transcript turns first, when a
+        transcript records X speaking."""
+        for person in (links or {}).get("person", [])[:1]:
+            name = self._name(person.entity, "en")
+            hits = self.kb.search(question, k=5, speaker=name)
+            if hits:
+                return hits
+        return []
 
     # -- when nothing fits ---------------------------------------------------
 
@@ -409,9 +419,10 @@ def _workshop_phrase(iri: str | None, table: EntityTable, lang: str, with_title:
         return ""
     number, year, title = table.workshops[iri]
     if lang == "fr":
-        name = f"l'atelier {number} du FGI {year}" if number else "l'atelier"
+        name = (f"l'atelier {number} du FGI {year}" if year else f"l'atelier {number}") if number else "l'atelier"
         return f"{name} (« {title} »)" if with_title or not number else name
-    name = f"workshop {number} at IGF {year}" if number else "the workshop"
+    # Without a meeting year, no "IGF None".
+    name = (f"workshop {number} at IGF {year}" if year else f"workshop {number}") if number else "the workshop"
     return f"{name} (\u201c{title}\u201d)" if with_title or not number else name
 
 

@@ -47,17 +47,23 @@ class PassageRow:
     lang: str
     year: int | None
     text: str
+    kind: str | None = None  # the document's kind: report, transcript, proposal, ...
+    speaker: str | None = None  # for a transcript turn, who spoke
 
     def as_json(self, score: float) -> dict:
-        return {"text": self.text, "report": self.report, "section": self.section, "start": self.start,
-                "end": self.end, "lang": self.lang, "score": round(float(score), 6)}
+        found = {"text": self.text, "report": self.report, "section": self.section, "start": self.start,
+                 "end": self.end, "lang": self.lang, "kind": self.kind, "score": round(float(score), 6)}
+        if self.speaker:
+            found["speaker"] = self.speaker
+        return found
 
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, report TEXT NOT NULL, section TEXT NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, lang TEXT NOT NULL, year INTEGER, text TEXT NOT NULL);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, lang TEXT NOT NULL, year INTEGER, text TEXT NOT NULL,
+    kind TEXT, speaker TEXT);
 CREATE INDEX IF NOT EXISTS passages_report ON passages(report);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
@@ -70,6 +76,7 @@ class PassageIndex:
         directory.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(directory / "passages.sqlite"), check_same_thread=False)
         self.db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self.model = model
         self.approximate_threshold = approximate_threshold
         self.nprobe = nprobe
@@ -78,6 +85,14 @@ class PassageIndex:
         self._approximate = None
         self._loaded = False
         self._lexical = LexicalIndex()
+
+    def _add_missing_columns(self) -> None:
+        """Indexes built before document kinds lack two columns: add them."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(passages)")}
+        with self.db:
+            for column in ("kind", "speaker"):
+                if column not in columns:
+                    self.db.execute(f"ALTER TABLE passages ADD COLUMN {column} TEXT")
 
     # -- model ------------------------------------------------------------
 
@@ -148,9 +163,10 @@ class PassageIndex:
             new_ids = []
             for row in rows:
                 cursor = self.db.execute(
-                    'INSERT INTO passages (report, section, start, "end", lang, year, text) '
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (report, row["section"], row["start"], row["end"], row["lang"], row.get("year"), row["text"]))
+                    'INSERT INTO passages (report, section, start, "end", lang, year, text, kind, speaker) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (report, row["section"], row["start"], row["end"], row["lang"], row.get("year"), row["text"],
+                     row.get("kind"), row.get("speaker")))
                 new_ids.append(cursor.lastrowid)
             self._remove_vectors(old)
             if new_ids:
@@ -212,12 +228,14 @@ class PassageIndex:
             return {}
         marks = ",".join("?" * len(ids))
         found = self.db.execute(
-            f'SELECT id, report, section, start, "end", lang, year, text FROM passages WHERE id IN ({marks})',
+            f'SELECT id, report, section, start, "end", lang, year, text, kind, speaker FROM passages '
+            f'WHERE id IN ({marks})',
             [int(i) for i in ids]).fetchall()
         return {row[0]: PassageRow(*row) for row in found}
 
     def allowed_ids(self, filters: dict) -> list[int] | None:
-        """Ids that pass the filters (report, section, lang, year), or None for all."""
+        """Ids that pass the filters (report, section, lang, year, kind,
+        speaker), or None for all."""
         clauses, values = _where(filters)
         if not clauses:
             return None
@@ -275,7 +293,7 @@ def build_ivf(exact):
 
 def _where(filters: dict) -> tuple[str, list]:
     clauses, values = [], []
-    for key in ("report", "section", "lang", "year"):
+    for key in ("report", "section", "lang", "year", "kind", "speaker"):
         value = filters.get(key)
         if value is not None:
             clauses.append(f"{key} = ?")

@@ -130,7 +130,11 @@ KINDS += [
 
 # Questions about ideas rather than facts: answered from the passages.
 KINDS.append(Kind("passage", (), r"^(?:what is|what are|what does|why|how (?:can|could|should|do|does|did)|"
-                  r"explain|describe|qu'est-ce|que (?:signifie|veut)|pourquoi|comment)\b", (
+                  r"explain|describe|qu'est-ce|que (?:signifie|veut)|pourquoi|comment)\b|"
+                  r"^(?:what did|qu'a|qu'est-ce qu'a)\b.*\b(?:say|said|argue|stress|talk|mention|explain|"
+                  r"dit|soulign|expliqu|d[ée]fendu)", (
+    "What did [PERSON] say about [PRINCIPLE]?", "What did [PERSON] say about it?", "What did [PERSON] talk about?",
+    "What did [PERSON] stress?", "Qu'a dit [PERSON] sur [PRINCIPLE] ?", "Qu'a dit [PERSON] ?",
     "What is soft law according to the discussion?", "What does [PRINCIPLE] mean?", "What does the report say about it?",
     "What was said about [PRINCIPLE]?", "What did [PERSON] argue?", "Why did [PERSON] prefer it?",
     "Que disent les participants sur [PRINCIPLE] ?",

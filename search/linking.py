@@ -66,6 +66,8 @@ class EntityTable:
             kind = TYPES[s["type"].value]
             if kind == "concept":
                 scheme = s["scheme"].value if s["scheme"] is not None else ""
+                if scheme.startswith(base + "group/"):
+                    continue  # stakeholder and regional groups (ontology/groups.ttl) are no topics
                 kind = "term" if scheme.endswith("/term/scheme") else "principle"
             entity = self.entities.setdefault(iri, Entity(iri, kind))
             if kind in ("principle", "term") and entity.kind != kind:

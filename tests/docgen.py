@@ -7,8 +7,14 @@ The derived files carry the noise real ones carry: navigation, a cookie
 banner, a pager and PHP warnings in the HTML; running headers, "Page N of M"
 footers and hyphenated line ends in the PDF.
 
-PDFs are drawn with reportlab and the Bitstream Vera font it ships, so the
-accents, dashes, curly quotes and bullets of real reports need nothing else.
+Blank lines of the source are kept as each format keeps them: a new <p> on
+the page (lines between blank lines share one <p>, broken by <br />), an
+empty paragraph in Word, an empty line of space in the PDF.
+
+PDFs are drawn with reportlab in DejaVu Sans (Debian's fonts-dejavu-core,
+on every machine of the project) for the Latin Extended letters of names
+such as "Zielińska" or "Wiśniewska"; without it, in the Bitstream Vera font
+reportlab ships, which lacks them.
 """
 from __future__ import annotations
 
@@ -50,6 +56,23 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
+FORMATS = ("html", "pdf", "docx")
+
+
+def render(text: str, fmt: str, stem: Path) -> Path:
+    """The file of one format ("html", "pdf" or "docx") for a plain-text
+    source, written at ``stem`` with the format's suffix."""
+    path = stem.with_name(f"{stem.name}.{fmt}")
+    if fmt == "html":
+        path.write_text(to_html(text), encoding="utf-8")
+        return path
+    if fmt == "pdf":
+        return to_pdf(text, path)
+    if fmt == "docx":
+        return to_docx(text, path)
+    raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
 # ---------------------------------------------------------------- HTML
 
 # A few characters written as named entities, as old CMS pages do.
@@ -62,18 +85,31 @@ def _h(text: str) -> str:
     return "".join(_ENTITIES.get(ch, ch) for ch in escaped)
 
 
+def _html_line(block: Block) -> str:
+    if block.kind == "field":
+        return f"<strong>{_h(block.label)}:</strong>&nbsp;{_h(block.text)}"
+    return _h(block.text)
+
+
 def to_html(text: str, noise: bool = True) -> str:
     """A saved web page for the report, with the furniture of an old IGF CMS page."""
-    body = []
+    body, lines = [], []
+
+    def close_paragraph() -> None:
+        if lines:
+            body.append("<p>" + "<br />\n".join(lines) + "</p>")
+            lines.clear()
+
     for block in blocks(text):
+        if block.kind in ("para", "field"):
+            lines.append(_html_line(block))
+            continue
+        close_paragraph()
         if block.kind == "title":
             body.append(f"<h1 class=\"page-title\">{_h(block.text)}</h1>")
         elif block.kind == "heading":
             body.append(f"<h3>{_h(block.text)}&nbsp;</h3>")
-        elif block.kind == "field":
-            body.append(f"<p><strong>{_h(block.label)}:</strong>&nbsp;{_h(block.text)}</p>")
-        elif block.kind == "para":
-            body.append(f"<p>{_h(block.text)}</p>")
+    close_paragraph()
     title = next((b.text for b in blocks(text) if b.kind == "title"), "Report")
     if not noise:
         return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{_h(title)}</title></head>"
@@ -126,7 +162,8 @@ _NOISY_PAGE = """<br />
 
 def to_docx(text: str, path: Path) -> Path:
     """A Word document: title, headings for labels, one paragraph per line,
-    and the "Label: value" lines of the source as a two-column table."""
+    the "Label: value" lines of the source as a two-column table, and an
+    empty paragraph for a blank line."""
     import docx
 
     document = docx.Document()
@@ -147,6 +184,8 @@ def to_docx(text: str, path: Path) -> Path:
         elif block.kind == "para":
             paragraph = document.add_paragraph()
             paragraph.add_run(block.text)
+        elif block.kind == "gap":
+            document.add_paragraph()
     document.save(str(path))
     return path
 
@@ -165,22 +204,34 @@ def zip_without_document(path: Path) -> Path:
 
 _PAGE_W, _PAGE_H = 595.0, 842.0  # A4 in points
 _LEFT, _RIGHT, _TOP, _BOTTOM = 62.0, 62.0, 78.0, 78.0
-_BODY, _HEAD, _TITLE = ("Vera", 10.5), ("VeraBd", 11.0), ("VeraBd", 15.0)
+_BODY, _HEAD, _TITLE = ("Body", 10.5), ("Bold", 11.0), ("Bold", 15.0)
+#: Space between paragraphs; a blank line of the source adds an empty line.
+_PARAGRAPH_SPACE, _BLANK_LINE = 3.0, _BODY[1] * 1.35
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 _RUNNING_HEADER = "Internet Governance Forum – Workshop Reports"
 _WORD_CHARS = re.compile(r"^[^\W\d_]+$")
 
 
-def _fonts():
+def _font_files() -> dict[str, str]:
+    """DejaVu Sans where the system has it, else the Vera fonts reportlab ships
+    (DejaVu is Vera with more letters: the same widths for the letters both have)."""
     import os
 
     import reportlab
+
+    if (_DEJAVU / "DejaVuSans.ttf").exists() and (_DEJAVU / "DejaVuSans-Bold.ttf").exists():
+        return {"Body": str(_DEJAVU / "DejaVuSans.ttf"), "Bold": str(_DEJAVU / "DejaVuSans-Bold.ttf")}
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    return {"Body": os.path.join(folder, "Vera.ttf"), "Bold": os.path.join(folder, "VeraBd.ttf")}
+
+
+def _fonts():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    for name, file in (("Vera", "Vera.ttf"), ("VeraBd", "VeraBd.ttf")):
+    for name, file in _font_files().items():
         if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file)))
+            pdfmetrics.registerFont(TTFont(name, file))
     return pdfmetrics
 
 
@@ -224,17 +275,21 @@ def pdf_layout(text: str, hyphenate: bool = True) -> list[list[tuple[str, str, f
     """Pages of (text, font, size, y) lines for the report, before furniture."""
     width = _PAGE_W - _LEFT - _RIGHT
     items: list[tuple[str, tuple[str, float], float]] = []  # text, font, space before
+    blank = False
     for block in blocks(text):
         if block.kind == "gap":
+            blank = True
             continue
+        before = _PARAGRAPH_SPACE + (_BLANK_LINE if blank else 0.0)
+        blank = False
         if block.kind == "title":
             font, before, body = _TITLE, 0.0, block.text
         elif block.kind == "heading":
-            font, before, body = _HEAD, 9.0, block.text
+            font, before, body = _HEAD, max(before, 9.0), block.text
         elif block.kind == "field":
-            font, before, body = _BODY, 3.0, f"{block.label}: {block.text}"
+            font, body = _BODY, f"{block.label}: {block.text}"
         else:
-            font, before, body = _BODY, 5.0, block.text
+            font, body = _BODY, block.text
         for n, line in enumerate(_wrap(body, font, width, hyphenate and block.kind == "para")):
             items.append((line, font, before if n == 0 else 0.0))
     pages: list[list[tuple[str, str, float, float]]] = [[]]
@@ -260,13 +315,13 @@ def to_pdf(text: str, path: Path, furniture: bool = True, hyphenate: bool = True
     pdf = canvas.Canvas(str(path), pagesize=(_PAGE_W, _PAGE_H), invariant=1)
     for number, lines in enumerate(pages, 1):
         if furniture and len(pages) > 1:
-            pdf.setFont("Vera", 8)
+            pdf.setFont("Body", 8)
             pdf.drawString(_LEFT, _PAGE_H - 40, _RUNNING_HEADER)
         for line, name, size, y in lines:
             pdf.setFont(name, size)
             pdf.drawString(_LEFT, y, line)
         if furniture:
-            pdf.setFont("Vera", 8)
+            pdf.setFont("Body", 8)
             pdf.drawCentredString(_PAGE_W / 2, 36, f"Page {number} of {len(pages)}")
         pdf.showPage()
     pdf.save()
@@ -289,7 +344,7 @@ def pdf_from_lines(pages: list[list[tuple]], path: Path) -> Path:
             else:
                 y -= size * 1.35
                 where = y
-            pdf.setFont("VeraBd" if size > 12 else "Vera", size)
+            pdf.setFont("Bold" if size > 12 else "Body", size)
             pdf.drawString(_LEFT, where, line)
         pdf.showPage()
     pdf.save()

@@ -24,17 +24,11 @@ from igfkg.ingest.report import parse_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 SOURCES = [SAMPLE, *sorted(REPORTS.glob("*.txt"))]
-FORMATS = ["html", "pdf", "docx"]
+FORMATS = list(docgen.FORMATS)
 
 
 def _render(text: str, fmt: str, folder: Path) -> Path:
-    if fmt == "html":
-        path = folder / "report.html"
-        path.write_text(docgen.to_html(text), encoding="utf-8")
-        return path
-    if fmt == "pdf":
-        return docgen.to_pdf(text, folder / "report.pdf")
-    return docgen.to_docx(text, folder / "report.docx")
+    return docgen.render(text, fmt, folder / "report")
 
 
 def _facts(record):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from igfkg.ingest.kinds import detect_kind, parse_document
+from igfkg.ingest.kinds.listing import titled_entries
 from igfkg.ingest.organisations import organisation_key
 from igfkg.ingest.text import fold, slug
 
@@ -216,3 +217,25 @@ def test_a_proposal_list_keeps_each_entry_to_itself():
     footer = record.text.index("Page 1 of 9")
     assert any(s.start <= footer < s.end for s in record.sections)
     assert all(r.person.source.start < footer for s in record.sessions for r in s.roles if r.person)
+
+
+def test_list_entries_open_at_the_field_before_their_title():
+    form = ("IGF 2015 Workshop Proposal\n\nName: Jane Doe\nOrganization: Acme\nCountry: Chile\n\n"
+            "6. Title\nA title\n\n7. Description\nText.\n")
+    assert titled_entries(form) == []  # a form's title in mid-form opens no entry
+    entries = ("Submitted Proposals\n\nOrganization: Acme\n\nTitle : First\n\nDescription: One.\n\n"
+               "Organization: Beta Foundation\n\nTitle : Second\n\nDescription: Two.\n")
+    blocks = titled_entries(entries)
+    assert [entries[b.start:b.end].split("\n")[0] for b in blocks] == ["Organization: Acme",
+                                                                       "Organization: Beta Foundation"]
+
+
+def test_a_report_by_one_organiser_is_a_third_party_page_with_one_session():
+    text = ("Report of our workshop at IGF 2014, Istanbul\nWritten by the Child Online Safety Network\n\n"
+            "INTRODUCTION\nThe workshop took place on 3 September 2014.\n\n"
+            "The organizers\nMaria Okafor, Child Online Safety Network\n\nModerator\nMaria Okafor\n")
+    record = parse_document(text, "one-organiser")
+    assert record.kind == "third_party" and len(record.sessions) == 1
+    assert record.date[0].isoformat() == "2014-09-03"
+    assert {(r.role, r.person.name) for r in record.roles if r.person} == {
+        ("organizer", "Maria Okafor"), ("moderator", "Maria Okafor")}

@@ -43,7 +43,7 @@ def test_search_json_shape_and_filters(sample_kb):
     assert payload["query"] == "transparency in decision-making"
     assert len(payload["results"]) == 3
     for result in payload["results"]:
-        assert set(result) == {"text", "report", "section", "start", "end", "lang", "score"}
+        assert set(result) - {"speaker"} == {"text", "report", "section", "start", "end", "lang", "score", "kind"}
     only_french = search_payload(sample_kb, "transparency", k=5, lang="fr")["results"]
     assert only_french and {r["lang"] for r in only_french} == {"fr"}
     only_2014 = search_payload(sample_kb, "transparency", k=5, year=2014)["results"]

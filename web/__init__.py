@@ -18,12 +18,13 @@ def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float
                       MAX_CONTENT_LENGTH=max_body_bytes, WRITE_LOCK=threading.Lock(), JSON_AS_ASCII=False)
     app.json.ensure_ascii = False
 
-    from . import api, linked, pages, sparql
+    from . import api, linked, pages, quality, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(linked.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(quality.bp)
 
     @app.after_request
     def cors(response):

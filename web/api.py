@@ -23,7 +23,8 @@ def search_from_request() -> dict:
         raise BadRequest("k and year must be whole numbers") from None
     return search_payload(current_app.config["KB"], args.get("q"), k=k, mode=args.get("mode", "hybrid"),
                           lang=args.get("lang") or None, report=args.get("report") or None,
-                          section=args.get("section") or None, year=year)
+                          section=args.get("section") or None, year=year, kind=args.get("kind") or None,
+                          speaker=args.get("speaker") or None)
 
 
 def ask_from_request() -> dict:
@@ -50,7 +51,7 @@ def ask():
 def openapi():
     result = {"type": "object", "properties": {k: {"type": t} for k, t in (
         ("text", "string"), ("report", "string"), ("section", "string"), ("start", "integer"),
-        ("end", "integer"), ("lang", "string"), ("score", "number"))}}
+        ("end", "integer"), ("lang", "string"), ("kind", "string"), ("speaker", "string"), ("score", "number"))}}
     error = {"description": "the request cannot be answered as asked", "content": {"application/json": {
         "schema": {"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}}}}
     q = {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 2000}}
@@ -62,7 +63,7 @@ def openapi():
                 "summary": "Ranked passages for a query in any language",
                 "parameters": [q, {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                                {"name": "mode", "in": "query", "schema": {"type": "string", "enum": ["hybrid", "dense", "bm25"]}},
-                               *[{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("lang", "report", "section")],
+                               *[{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("lang", "report", "section", "kind", "speaker")],
                                {"name": "year", "in": "query", "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "results", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"query": {"type": "string"},

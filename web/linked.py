@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from igfkg.formats import RDF_FORMATS, rdf_format, serialize_triples
 from igfkg.ingest.text import fold_chars
+from igfkg.ontology import document_kind_label
 from igfkg.kb import KnowledgeBaseError
 from igfkg.ontology import RDFS, SCHEMA, SKOS
 
@@ -133,7 +134,16 @@ def report_data(kb, report_id: str) -> dict:
     entities += [(r["label"].value, r["c"].value, "principle") for r in kb.query(
         f"SELECT DISTINCT ?c ?label WHERE {{ GRAPH {graph} {{ ?x dcterms:subject ?c }} "
         "?c skos:prefLabel|skos:altLabel ?label }")]
+    about = kb.query(f"SELECT ?kind ?format ?s ?label WHERE {{ GRAPH {graph} {{ {graph} igf:documentKind ?kind ;"
+                     " igf:fileFormat ?format OPTIONAL { " + f"{graph}" + " schema:about ?s OPTIONAL { ?s schema:name ?label } } } }"
+                     " ORDER BY ?label")
+    about = list(about)
+    kind = kb.iris.key_of(about[0]["kind"].value, "document-kind") if about else None
     return {"report": report_id, "title": found["title"].value, "text": text, "passages": passages,
+            "kind": kind, "kind_label": document_kind_label(kind) if kind else None,
+            "format": about[0]["format"].value if about else None,
+            "sessions": [{"iri": r["s"].value, "label": r["label"].value if r["label"] else r["s"].value}
+                         for r in about if r["s"] is not None],
             "entities": [{"label": label, "iri": iri, "kind": kind} for label, iri, kind in entities]}
 
 
@@ -166,7 +176,7 @@ def report_page(report_id: str):
     blocks = [{"id": f"c{p['start']}-{p['end']}", "lang": p["lang"], "section": p["section"],
                "html": mark_entities(data["text"][p["start"]:p["end"]], data["entities"], link)}
               for p in data["passages"]]
-    return render_template("report.html", data=data, blocks=blocks)
+    return render_template("report.html", data=data, blocks=blocks, link=link)
 
 
 @bp.get("/report/<report_id>")

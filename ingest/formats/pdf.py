@@ -25,6 +25,9 @@ _PAGE_OF = re.compile(r"^(?:(?:page|p\.|pg\.?|p[aá]gina|seite)\s*\d{1,4}(?:\s*(
 _BARE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 _YOU_ARE_ON_PAGE = re.compile(r"^you are on page\s*\d+\s*of\s*\d+$", re.I)
 _BULLET = re.compile(r"^(?:[•◦▪·●○■□➢►–-]\s|\(?\d{1,2}[.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?:;)\]”\"…]$")
+# A transcript turn, ">> SPEAKER:", always starts a line of its own.
+_TURN = re.compile(r"^>>")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st", "\u00a0": " ",
                             "\u00ad": ""})
@@ -148,7 +151,7 @@ def _assemble(lines: list[_Line]) -> str:
     for line in lines:
         sizes[line.size] += len(line.text)
     body_size = sizes.most_common(1)[0][0]
-    right = max(line.x1 for line in lines)
+    right = _right_margin(lines)
     leading = _usual_leading(lines)
     out = [lines[0].text]
     for prev, line in zip(lines, lines[1:]):
@@ -158,7 +161,7 @@ def _assemble(lines: list[_Line]) -> str:
         same_size = abs(prev.size - line.size) <= 0.5
         if same_size and close and _caps(prev.text) and _caps(line.text) and line.size > body_size + 0.5:
             out[-1] += " " + line.text  # a heading in capitals broken over lines
-        elif same_size and close and _wrapped(prev, line, right):
+        elif same_size and close and _wrapped(prev, line, right) and (same_page or not _ends_line(prev, line)):
             out[-1] = _join_wrapped(out[-1], line.text)
         else:
             gap = step is not None and leading and step > 1.25 * leading.get(line.size, step)
@@ -166,6 +169,14 @@ def _assemble(lines: list[_Line]) -> str:
     text = "\n".join(out).translate(_LIGATURES)
     text = re.sub(r"[ \t]{2,}", " ", text)
     return text.strip() + "\n"
+
+
+def _right_margin(lines: list[_Line]) -> float:
+    """Where the column ends: the right end of the longest line of several
+    words. A line of one word (a long URL) may run past the margin, since the
+    layout could not break it."""
+    several = [line.x1 for line in lines if " " in line.text]
+    return max(several or [line.x1 for line in lines])
 
 
 def _usual_leading(lines: list[_Line]) -> dict[float, float]:
@@ -185,7 +196,7 @@ def _caps(text: str) -> bool:
 def _wrapped(prev: _Line, line: _Line, right: float) -> bool:
     """The line was broken by the layout: the next line's first word would
     not have fitted in the space left at the end of this one."""
-    if _BULLET.match(line.text):
+    if _BULLET.match(line.text) or _TURN.match(line.text):
         return False
     # An indented line starts a paragraph, unless it hangs under a bullet.
     if line.x0 > prev.x0 + 0.5 * prev.size and not _BULLET.match(prev.text):
@@ -193,6 +204,14 @@ def _wrapped(prev: _Line, line: _Line, right: float) -> bool:
     # Boxes are ink, not advance widths: allow a generous space's worth.
     space = 0.6 * prev.size
     return right - prev.x1 < line.first_word + space
+
+
+def _ends_line(prev: _Line, line: _Line) -> bool:
+    """Across a page break, where spacing tells nothing: a line that ends a
+    sentence (or a bracket) before one that starts with a capital is taken
+    as complete. Splitting a paragraph there costs a line break; joining two
+    list lines would make one entry of two."""
+    return bool(_SENTENCE_END.search(prev.text)) and line.text[:1].isupper()
 
 
 def _join_wrapped(text: str, following: str) -> str:

@@ -4,6 +4,7 @@ picks one. Adding a kind is adding a reader to ``READERS``.
 from __future__ import annotations
 
 from ..records import ReportRecord, Section
+from ..gate import gate
 from ..report import cut_document_passages
 from ..text import strip_span
 from . import form, listing, third_party, transcript
@@ -38,7 +39,7 @@ def parse_document(text: str, report_id: str, source_name: str = "", encoding: s
         reader.read(record, running_text)
     if not record.is_report:
         read_plain(record)
-    return record
+    return gate(record)  # only candidates with evidence of being people or organisations go on
 
 
 def read_plain(record: ReportRecord) -> None:

@@ -173,22 +173,43 @@ STOP_LINE = re.compile(
     r"|^[ \t]*(?:timezone:|powered by sched|page \d+ of \d+)[^\n]*$", re.I | re.M)
 
 
+_MEETING_PREFIX = re.compile(r"^(?:internet governance forum|igf)\s*\d{4}\s*[:\-–—]?\s*$", re.I)
+
+
 def is_title_line(text: str, line: tuple[int, int] | None) -> bool:
-    """A line naming a numbered session: "WS152: <Title>", "<Title> (WS 45)"."""
-    if line is None:
+    """A line naming a numbered session: "WS152: <Title>", "IGF 2016 WS 45 -
+    <Title>", "<Title> (WS 45)"; not a sentence that starts with one."""
+    if line is None or line[1] - line[0] > 200 or text[line[0]:line[1]].rstrip().endswith("."):
         return False
     label = session_label(text, *line)
     if label is None:
         return False
     before, after = text[line[0]:label.start].strip(), text[label.end:line[1]].strip()
-    return (not before and after.startswith(":")) or (bool(before) and after in ("", ")") and
-                                                      before.endswith("("))
+    if not before or _MEETING_PREFIX.match(before):
+        return after[:1] in (":", "-", "–", "—") and len(after) > 3
+    return after in ("", ")") and before.endswith("(")
 
 
 def titled_blocks(text: str) -> list[Block]:
     """One block per title line naming a numbered session."""
     heads = [title_line(text, a, b) for a, b in line_spans(text) if is_title_line(text, (a, b))]
     return blocks_from_heads(text, heads)
+
+
+def ruled_blocks(text: str) -> list[Block]:
+    """Parts of a page between rules that name people in session roles,
+    when there are two or more (workshops without numbered titles)."""
+    cuts = [m.start() for m in STOP_LINE.finditer(text)]
+    parts = zip([0] + [_line_end(text, c) for c in cuts], cuts + [len(text)])
+    blocks = [Block(*strip_span(text, a, b)) for a, b in parts if _names_roles(text, a, b)]
+    return blocks if len(blocks) >= 2 else []
+
+
+def _names_roles(text: str, start: int, end: int) -> bool:
+    return any(s.key in _ROLE_FIELDS for s in block_sections(text, start, end))
+
+
+_ROLE_FIELDS = ("organizer", "moderator", "remote_moderator", "panellists", "reporters")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

@@ -60,7 +60,9 @@ SESSION_PAGE = FormReader("session_page", (
 DESCRIPTION = FormReader("description", (
     cue(_SESSION_HEADER + r".*\bon\b", 0.9),
     cue(r"sub ?-?theme that this workshop", 0.5),
-    cue(r"^\s*(?:workshop|session) description\s*:?\s*$", 0.2),
+    cue(r"^\s*(?:(?:workshop|session) )?description\s*:?\s*$", 0.4),
+    # a description announces; a report recounts
+    cue(r"\b(?:this|the) (?:session|workshop|open forum|main session|roundtable|round table|panel|forum) will\b", 0.5),
 ))
 PROPOSAL = FormReader("proposal", (
     cue(r"\bsubmitted proposals?\b|\baccepted (?:workshop )?proposals?\b|^\s*original proposal\b", 0.8),

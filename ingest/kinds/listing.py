@@ -25,7 +25,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TIME = r"\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?"
 #: "Wednesday, December 20 • 16:40 - 18:10" (sched.com's time line)
 TIME_LINE = re.compile(rf"^[ \t]*(?:{_WEEKDAY},?[ \t]+)?(?:{_MONTH}[ \t]+\d{{1,2}}|\d{{1,2}}[ \t]+{_MONTH})"
-                       rf"(?:,?[ \t]+\d{{4}})?[ \t]*[•·|-][ \t]*{_TIME}[ \t]*[-–][ \t]*{_TIME}[^\n]*$", re.I | re.M)
+                       rf"(?:,?[ \t]+\d{{4}})?[ \t]*[•·][ \t]*{_TIME}[ \t]*[-–][ \t]*{_TIME}[^\n]*$", re.I | re.M)
 #: "No. 12 <Title>" (the 2013 accepted list)
 _NUMBERED_ENTRY = re.compile(r"^[ \t]*No\.?[ \t]*(\d{1,4})[ \t]+(\S[^\n]*)$", re.M)
 #: Fields a list entry prints before its "Title:".
@@ -69,7 +69,8 @@ def titled_entries(text: str) -> list[Block]:
     or number just before its title, and the entry opens there; a single
     form's "6. Title" in mid-form opens nothing (the whole form is one)."""
     labels = [(key, a) for a, b in line_spans(text) if (key := label_key(_label_part(text, a, b)))]
-    titles = [i for i, (key, _pos) in enumerate(labels) if key == "title"]
+    # A title printed twice ("Title:" right after "Title:") is one entry's.
+    titles = [i for i, (key, _pos) in enumerate(labels) if key == "title" and (i == 0 or labels[i - 1][0] != key)]
     leads = [labels[i - 1][1] for i in titles if i and labels[i - 1][0] in _TITLE_LEADS]
     if titles and len(leads) == len(titles):
         starts = leads

@@ -4,15 +4,15 @@
 and times ("October 31 st, from 11:30 am till 1:00 pm"), or a report one
 organiser wrote with its own headings ("INTRODUCTION", "The organizers").
 
-Each titled workshop is a block read by the labelled-form engine; a page
-without titled workshops is one session.
+Each workshop is a block read by the labelled-form engine: under a title
+with its number, or between rules; a page with neither is one session.
 """
 from __future__ import annotations
 
 import re
 
 from .base import cue
-from .blocks import SessionsReader, layout_lines, titled_blocks
+from .blocks import Block, SessionsReader, layout_lines, ruled_blocks, titled_blocks
 
 #: What each "<Organisation> <Role>:" line counts, up to three lines.
 ROLE_LINE_WEIGHT = 0.4
@@ -25,6 +25,12 @@ class ThirdPartyReader(SessionsReader):
         return super().score(text) + ROLE_LINE_WEIGHT * min(role_lines, 3)
 
 
+def workshops(text: str) -> list[Block]:
+    """Workshops titled with their numbers, else parts between rules that
+    name people in roles; none: the page is one session."""
+    return titled_blocks(text) or ruled_blocks(text)
+
+
 THIRD_PARTY = ThirdPartyReader("third_party", (
     cue(r"^\s*when\s*:", 0.3),
     cue(r"^\s*where\s*:", 0.3),
@@ -34,4 +40,4 @@ THIRD_PARTY = ThirdPartyReader("third_party", (
     cue(r"\S\s+@\s+IGF\b", 0.3),
     cue(r"^\s*INTRODUCTION\s*$", 0.3, flags=re.M),  # in capitals: a heading, not a word
     cue(r"^\s*the organi[sz]ers\s*:?\s*$", 0.4),
-), titled_blocks)
+), workshops)

@@ -12,14 +12,13 @@ import re
 
 from ..dates import find_date
 from ..fields import make_organisation, roles_in
-from ..meetings import MEETINGS
 from ..organisations import gazetteer
 from ..principles import principles_in
 from ..records import Organisation, ReportRecord, RoleAssignment, Section, Span
 from ..report import cut_document_passages, header_title
 from ..sections import label_key, split_sections
 from ..sessions import MEETING_YEAR, meeting_year, session_kind, session_label
-from ..speakers import Turn, read_speakers, role_words
+from ..speakers import LABEL_AFFILIATION, Turn, places, read_speakers, role_words
 from ..text import fold, strip_span
 from .base import KindReader
 
@@ -57,7 +56,7 @@ MIN_NOTICE_CUES = 3
 # Header lines that are page furniture, never a title: the captioner's
 # file marks, times, rooms, days, addresses.
 _FURNITURE = re.compile(
-    r"internet\s+governance\s+forum|\bigf\b|\bannual\s+meeting\b|\bmeeting\s+of\s+the\b|\bforum\b|"
+    r"internet\s+governance\s+forum|\bigf\b|\b(?:of|the|and|in|at|on)\b|\bannual\s+meeting\b|\bforum\b|"
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
     r"fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)\b|"
     r"\brough(?:ly)?\b|\bedited\b|\bunedited\b|\bfinished\b|\braw\b|\bfile\b|\bcopy\b|\btranscripts?\b|"
@@ -65,15 +64,17 @@ _FURNITURE = re.compile(
     r"\bwww\.\S+|https?://\S+|\S+@\S+|\+?\d[\d\s().-]{6,}\d|"
     r"\bday\s+\d+|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\d{1,2}[:.h]\d{2}|\b[ap]\.?\s?m\b\.?|"
     r"\b(?:utc|cet|cest|gmt|eat|wib|local time|time|date|venue|location)\b|"
-    r"\b(?:room|hall|salle|sala)\b[^\n]*|\bonline\b|\bvirtual\b|\bplenary\b|\bsession\b", re.I)
+    r"\b(?:room|hall|salle|sala)\b[^\n]*|\bp\.?\s?o\.?\s+box\b|\bonline\b|\bvirtual\b|\bplenary\b|\bsession\b", re.I)
+_CAPTIONER = re.compile(r"services?\s+provided\s+by|caption\s*first|captioning\s+(?:by|provided)", re.I)
 # "Workshop Room 4", "Main Hall", "Conference Room B" after a title.
 _ROOM = re.compile(r"\s*[-–—,|(]?\s*(?:\b(?:workshop|conference|meeting|main|plenary|breakout|press)\s+)?"
                    r"\b(?:room|hall|salle|sala)\b.*$", re.I)
 _SEPARATORS = " \t:.-–—#|,"
 # The meeting's dates, not a session's: "27 -30 SEPTEMBER 2011", "November 10-13".
 _RANGE_BEFORE = re.compile(r"\d\s*(?:st|nd|rd|th)?\s*(?:[-–—]|to|and)\s*$", re.I)
-_RANGE_AFTER = re.compile(r"\s*(?:[-–—]|to)\s*\d", re.I)
-_HEADER_ROLES = {"moderator": "moderator", "remote_moderator": "remote_moderator", "panellists": "panellist"}
+_RANGE_AFTER = re.compile(r"\s*(?:[-–—]|to)\s*\d{1,2}(?![\d:.h])", re.I)  # not "- 11:00AM"
+_HEADER_ROLES = {"moderator": "moderator", "remote_moderator": "remote_moderator", "panellists": "panellist",
+                 "reporters": "reporter"}
 
 
 class TranscriptReader(KindReader):
@@ -115,7 +116,7 @@ def _label_at(text: str, pos: int) -> Span | None:
     if match is None:
         return None
     value = match.group("label").strip()
-    head = re.split(r"\s*[,(]\s*", value, maxsplit=1)[0]
+    head = LABEL_AFFILIATION.split(value, maxsplit=1)[0]
     words = head.split()
     if not words or len(words) > 7 or any(not _LABEL_WORD.fullmatch(w) for w in words):
         return None
@@ -130,17 +131,19 @@ def _label_at(text: str, pos: int) -> Span | None:
 
 def find_turns(text: str, notices: list[tuple[int, int]]) -> list[Turn]:
     """Every turn, in order. A ">>" line that holds only a stage direction
-    starts no turn; a turn left with no words is no turn."""
-    marks = []
+    ends the turn before it and starts none; a turn left with no words is no turn."""
+    marks = []  # (where the ">>" line starts, label, where the words start; None: a stage direction)
     for mark in _TURN_MARK.finditer(text):
         line_end = _line_end(text, mark.end())
         if mark.end() < line_end and _NOT_SPEECH_LINE.fullmatch(text, mark.end(), line_end):
+            marks.append((mark.start(), None, None))
             continue
         label = _label_at(text, mark.end())
-        words = _colon_end(text, label) if label else mark.end()
-        marks.append((mark.start(), label, words))
+        marks.append((mark.start(), label, _colon_end(text, label) if label else mark.end()))
     turns = []
     for i, (marker, label, words) in enumerate(marks):
+        if words is None:
+            continue
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         stop = min([a for a, _b in notices if words <= a < stop] + [stop])  # a notice ends speech
         start, end = speech_span(text, words, stop)
@@ -219,16 +222,22 @@ def header_ranges(text: str, end: int, notices: list[tuple[int, int]]) -> list[t
         ranges.append((pos, a))
         pos = max(pos, b)
     ranges.append((pos, end))
-    return [span for span in (strip_span(text, a, min(b, end)) for a, b in ranges) if span[1] > span[0]]
+    spans = (strip_span(text, a, min(b, end)) for a, b in ranges)
+    return [(a, b) for a, b in spans if re.search(r"\w", text[a:b])]  # not a bare "*  *  *"
 
 
 def header_lines(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The header's lines, without the captioning company's block
+    ("Services Provided By: ... P.O. Box ...")."""
     lines = []
     for a, b in ranges:
-        for line in re.finditer(r"[^\n]+", text[a:b]):
-            span = strip_span(text, a + line.start(), a + line.end())
-            if span[1] > span[0]:
-                lines.append(span)
+        for para in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text[a:b]):
+            if _CAPTIONER.search(para.group(0)):
+                continue
+            for line in re.finditer(r"[^\n]+", para.group(0)):
+                span = strip_span(text, a + para.start() + line.start(), a + para.start() + line.end())
+                if span[1] > span[0]:
+                    lines.append(span)
     return lines
 
 
@@ -271,10 +280,9 @@ def header_title_of_transcript(text: str, lines: list[tuple[int, int]]) -> Span 
     at the end ("Workshop Room 4") is not part of it."""
     for a, b in lines:
         label = session_label(text, a, b)
-        if label:
-            title = _trimmed_title(text, label.end, b)
-            if title:
-                return title
+        title = label and (_trimmed_title(text, label.end, b) or _trimmed_title(text, a, label.start))
+        if title:
+            return title
     for a, b in lines:
         if _is_furniture(text[a:b]) or _is_field(text[a:b]):
             continue
@@ -304,8 +312,8 @@ def _is_furniture(line: str) -> bool:
     while (found := find_date(rest)) is not None:
         rest = rest[:found[1]] + rest[found[2]:]
     rest = _FURNITURE.sub("", rest)
-    for city, country in MEETINGS.values():
-        rest = re.sub(rf"\b(?:{re.escape(city)}|{re.escape(country)})\b", "", rest, flags=re.I)
+    # "NAIROBI, KENYA", "Berlin - Germany": places in a list.
+    rest = " ".join(part for part in re.split(r"[,;|/\-–—]", rest) if fold(part) not in places())
     return len(re.sub(r"[\W\d_]+", "", rest)) < 3
 
 
@@ -330,4 +338,6 @@ def organisations_named(text: str, turns: list[Turn]) -> list[Organisation]:
     """Known organisations the speakers name, one per mention."""
     return [make_organisation(text, hit.start, hit.end)
             for turn in turns for hit in gazetteer().matcher().find(text, turn.start, turn.end)]
+
+
 TRANSCRIPT = TranscriptReader()
