@@ -14,7 +14,7 @@ from igfkg.ontology import PREFIXES
 
 from .config import ConfigError, load_config
 from .formats import RDF_FORMATS, RESULT_FORMATS, FormatError, rdf_format, serialize_results, serialize_triples
-from .kb import KnowledgeBase, KnowledgeBaseError
+from .kb import KnowledgeBase, KnowledgeBaseError, ReportExists
 
 
 class Context:
@@ -69,15 +69,19 @@ def _log_to_stderr() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--id", "report_id", help="Report id to use (one file only); default: the file name.")
+@click.option("--id", "report_id", help="Report id to use (one file only; replaces a report with that id); "
+                                        "default: the file name.")
+@click.option("--replace", is_flag=True,
+              help="Replace a report of the same id even when it was read from another file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.pass_obj
-def ingest(obj: Context, paths, report_id, quiet):
+def ingest(obj: Context, paths, report_id, replace, quiet):
     """Ingest report files or folders of them.
 
-    Re-ingesting a file replaces its report. Files that cannot be read are
-    named with the reason; the others are still ingested, and the exit
-    status is then 1.
+    Re-ingesting a file replaces its report. A file whose id is taken by a
+    report read from another file is refused unless --replace or --id is
+    given. Files that cannot be read are named with the reason; the others
+    are still ingested, and the exit status is then 1.
     """
     files, problems = _collect(paths)
     if report_id and len(files) != 1:
@@ -88,8 +92,8 @@ def ingest(obj: Context, paths, report_id, quiet):
     with obj.open() as kb:
         for path in tqdm(files, desc="ingest", unit="file", disable=None, file=sys.stderr, leave=False):
             try:
-                result = kb.ingest_file(path, report_id)
-            except UnreadableReport as exc:
+                result = kb.ingest_file(path, report_id, replace=replace or bool(report_id))
+            except (UnreadableReport, ReportExists) as exc:
                 problems.append((str(path), str(exc)))
                 continue
             for warning in result.warnings:
@@ -116,6 +120,11 @@ def _kinds_summary(kinds: dict[str, int], errors: int) -> str:
     return line + (f"; {errors} refused" if errors else "")
 
 
+#: In a folder, files with these endings are data beside the documents
+#: (gold files, exports), not documents: skipped, and counted.
+DATA_SUFFIXES = (".json", ".jsonl", ".jsonld", ".ttl", ".nt", ".nq", ".trig", ".rq", ".csv", ".tsv")
+
+
 def _collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
     files, problems = [], []
     for raw in paths:
@@ -125,7 +134,12 @@ def _collect(paths) -> tuple[list[Path], list[tuple[str, str]]]:
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not found:
                 problems.append((raw, "folder has no files"))
-            files.extend(found)
+            data = [p for p in found if p.name.lower().endswith(DATA_SUFFIXES)]
+            if data:
+                click.echo(f"skipping {len(data)} data file{'s' if len(data) > 1 else ''} in {raw} "
+                           f"({', '.join(sorted({p.suffix for p in data}))}); name a file to ingest it anyway",
+                           err=True)
+            files.extend(p for p in found if p not in data)
         elif path.is_file():
             files.append(path)
         else:

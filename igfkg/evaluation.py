@@ -95,6 +95,29 @@ def _org(name: str) -> str:
     return organisation_key(name.strip(" ."))[0]
 
 
+def _org_names(name: str) -> set[str]:
+    """The keys an organisation written "Name (ACRONYM)" or "Name (Country)"
+    goes by: the whole, the name alone and what the parentheses hold."""
+    inside = re.findall(r"\(([^()]+)\)", name)
+    outside = re.sub(r"\s*\([^()]*\)", "", name)
+    return {_org(n) for n in (name, outside, *inside) if n.strip()}
+
+
+def _same_org(found: str, wanted: str) -> bool:
+    return bool(_org_names(found) & _org_names(wanted))
+
+
+def _pairs_score(predicted: set[tuple], expected: set[tuple]) -> Score:
+    """(key, organisation name) pairs, organisations compared by _same_org;
+    two forms of one organisation found for one pair count once."""
+    def same(p, e):
+        return p[:-1] == e[:-1] and _same_org(p[-1], e[-1])
+
+    matched = {e for e in expected if any(same(p, e) for p in predicted)}
+    right = sum(1 for p in predicted if any(same(p, e) for e in expected))
+    return Score(len(matched), len(predicted) - (right - len(matched)), len(expected))
+
+
 def _session_values(session: ReportRecord) -> dict:
     return {"title": _words(session.title.value if session.title else None),
             "date": session.date[0].isoformat() if session.date else None,
@@ -148,13 +171,13 @@ def score_document(record: ReportRecord, gold: dict) -> dict[str, Score]:
         missing = sum(len(w.get(name, [])) for g, w in enumerate(wanted) if g not in {p[1] for p in pairs})
         scores[name] = Score(len(predicted & expected), len(predicted), len(expected) + missing)
     # organisations that organise, and those the document ties to an organising person
-    predicted = {(f, _org((r.organisation or r.affiliation).name.value)) for f, s in enumerate(found)
+    predicted = {(f, (r.organisation or r.affiliation).name.value) for f, s in enumerate(found)
                  for r in s.roles if r.role == "organizer" and (r.organisation or r.affiliation)}
-    expected = {(f, _org(n)) for f, g in gold_of.items() for n in g.get("organiser_organisations", [])}
-    scores["organiser_organisations"] = _score(predicted, expected)
-    predicted = {(r.person.key, r.affiliation.key) for s in found for r in s.roles if r.person and r.affiliation}
-    expected = {(person_key(p), _org(o)) for g in wanted for p, o in g.get("affiliations", {}).items()}
-    scores["affiliations"] = _score(predicted, expected)
+    expected = {(f, n) for f, g in gold_of.items() for n in g.get("organiser_organisations", [])}
+    scores["organiser_organisations"] = _pairs_score(predicted, expected)
+    predicted = {(r.person.key, r.affiliation.name.value) for s in found for r in s.roles if r.person and r.affiliation}
+    expected = {(person_key(p), o) for g in wanted for p, o in g.get("affiliations", {}).items()}
+    scores["affiliations"] = _pairs_score(predicted, expected)
     scores["people"] = _score({p.key for p in record_people(record)}, {person_key(n) for n in gold.get("people", [])})
     if "utterances" in gold:
         said = [u.speaker.key if u.speaker else None for u in record.utterances]

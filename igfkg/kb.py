@@ -18,6 +18,7 @@ import bisect
 import difflib
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from igfkg.ingest.identity import match_people, record_people, rename_people, se
 from igfkg.ingest.reading import read_report_file
 from igfkg.ingest.records import ReportRecord
 from igfkg.ingest.report import parse_report
-from igfkg.ingest.text import slug
 from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, SCHEMA, document_kind_label, session_kind_label
 
 from igfkg.search.context import embedding_inputs
@@ -47,6 +47,10 @@ class KnowledgeBaseError(RuntimeError):
 
 class UnknownReport(KnowledgeBaseError):
     pass
+
+
+class ReportExists(KnowledgeBaseError):
+    """The id is taken by a report read from another file; replacing it must be asked for."""
 
 
 @dataclass
@@ -128,18 +132,30 @@ class KnowledgeBase:
 
     # -- writing -----------------------------------------------------------
 
-    def ingest_file(self, path: Path, report_id: str | None = None) -> IngestResult:
+    def ingest_file(self, path: Path, report_id: str | None = None, replace: bool = False) -> IngestResult:
         """Read, parse and store one file. Raises UnreadableReport on bad input,
-        before anything is written."""
-        decoded = read_report_file(path, self.config.max_file_bytes)
+        and ReportExists when the id holds a report from another file (unless
+        replace), before anything is written."""
         report_id = report_id or report_id_for(path)
+        self._check_replace(report_id, path.name, replace)  # before the costly reading
+        decoded = read_report_file(path, self.config.max_file_bytes)
         record = parse_report(decoded.text, report_id, source_name=path.name,
                               encoding=decoded.encoding, warnings=decoded.warnings,
                               file_format=getattr(decoded, "format", "text"))
-        return self.ingest_record(record)
+        return self.ingest_record(record, replace=replace)
 
-    def ingest_record(self, record: ReportRecord) -> IngestResult:
+    def _check_replace(self, report_id: str, source_name: str, replace: bool) -> None:
+        """Re-ingesting the same file replaces silently; another file needs replace=True."""
+        previous = self._report_source(self.iris.report(report_id))
+        if replace or previous is None or not source_name or previous == source_name:
+            return
+        held = f"read from {previous}" if previous else "not read from a file"
+        raise ReportExists(f"report {report_id!r} already exists ({held}); "
+                           "use --replace to replace it, or --id to give this file another id")
+
+    def ingest_record(self, record: ReportRecord, replace: bool = False) -> IngestResult:
         graph = self.iris.report(record.report_id)
+        self._check_replace(record.report_id, record.source_name, replace)
         previous_source = self._report_source(graph)
         warnings = list(record.warnings)
         if previous_source and record.source_name and previous_source != record.source_name:
@@ -467,8 +483,26 @@ def _drop_graph(graph: ox.NamedNode) -> str:
 
 
 def report_id_for(path: Path) -> str:
-    """A report's id is its file name without extension, made IRI-safe."""
-    return slug(path.stem)
+    """A report's id is its file name without extension, made IRI-safe while
+    keeping what tells names apart: letters of any script are transliterated
+    ("中文" -> "zhongwen"), spaces become "_", and "-", "_" and "." stay, so
+    "a b.txt" and "a-b.txt" get different ids. Other characters become "-".
+    A name with nothing left gets "unnamed-" and a hash of the name."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    text = _transliterate(stem).lower()
+    text = re.sub(r"\s+", "_", text.strip())
+    text = re.sub(r"[^a-z0-9._-]", "-", text).strip("-._")
+    if not re.search(r"[a-z0-9]", text):
+        return "unnamed-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    return text
+
+
+def _transliterate(text: str) -> str:
+    try:
+        from anyascii import anyascii
+    except ImportError:  # without it, accents are still folded; other scripts fall to the hash
+        return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return anyascii(text)
 
 
 def _value(term) -> str | None:

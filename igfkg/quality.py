@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pyoxigraph as ox
-
 from igfkg.ingest.names import is_given_name
 from igfkg.ingest.organisations import known_organisation
 from igfkg.ingest.text import fold

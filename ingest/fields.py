@@ -153,9 +153,11 @@ def _person_items(text, start, end):
     for a, b in split_list(text, start, end, split_commas=False):
         pieces = _split_commas(text, a, b, [])
         # "Jane Doe, John Roe" is two people; "Jane Doe, Deutsche Nationalbibliothek" one person
-        # and her organisation: every piece after the first must start with a given name.
+        # and her organisation: of two pieces, the second must start with a given name; three or
+        # more name-shaped pieces are a list of people.
         if len(pieces) > 1 and all(_names_someone(text, x, y) or is_placeholder(text[x:y]) for x, y in pieces) \
-                and all(_starts_with_given_name(text, x) or is_placeholder(text[x:y]) for x, y in pieces[1:]):
+                and (len(pieces) > 2 or all(_starts_with_given_name(text, x) or is_placeholder(text[x:y])
+                                            for x, y in pieces[1:])):
             items.extend(pieces)
         else:
             items.append((a, b))

@@ -30,9 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .dates import find_date
+from .fields import make_organisation
 from .groups import REGIONAL, any_group
-from .names import is_given_name, is_placeholder, strip_honorifics, _looks_like_job_title, _PARTICLES
-from .organisations import gazetteer, known_organisation, looks_like_organisation
+from .names import PARTICLES, is_given_name, is_placeholder, looks_like_job_title, strip_honorifics
+from .organisations import known_organisation, looks_like_organisation
 from .records import Organisation, Person, Rejection, ReportRecord, RoleAssignment, Span
 from .sessions import meeting_year
 from .text import fold
@@ -78,7 +79,7 @@ def never_in_name(token: str) -> bool:
     """A word no person's name holds: a function word, a field label, a
     group, a month, a place (unless it is also a given name: Georgia, Paris)."""
     word = fold(token).strip(".,'’()")
-    if word in _PARTICLES:
+    if word in PARTICLES:
         return False
     return word in _words("not_name_words.txt") or (word in _words("places.txt", True) and not is_given_name(word))
 
@@ -107,13 +108,13 @@ def judge_person(text: str, person: Person, *, role_field: bool = False, affilia
         return Verdict(False, f"holds {blocked!r}, a word no name holds")
     if looks_like_organisation(name) and not _all_given_like(tokens):
         return Verdict(False, "an organisation's name, not a person's")
-    if _looks_like_job_title(name):
+    if looks_like_job_title(name):
         return Verdict(False, "a job title, not a name")
     if len(tokens) > 6 or any(not _NAME_TOKEN.match(t) for t in tokens):
         return Verdict(False, "not shaped like a name")
-    if not raw.islower() and any(t[:1].islower() and fold(t) not in _PARTICLES for t in tokens):
+    if not raw.islower() and any(t[:1].islower() and fold(t) not in PARTICLES for t in tokens):
         return Verdict(False, "a phrase in lower case, not a name")
-    signs = ["name shape"] if 2 <= len(tokens) <= 4 and all(_NAME_WORD.match(x) or fold(x) in _PARTICLES
+    signs = ["name shape"] if 2 <= len(tokens) <= 4 and all(_NAME_WORD.match(x) or fold(x) in PARTICLES
                                                           for x in tokens) else []
     if is_given_name(tokens[0]) or is_given_name(tokens[-1]) or any(is_given_name(t) for t in tokens[1:-1]):
         signs.append("given name")
@@ -242,12 +243,12 @@ def _gate_role(text: str, role: RoleAssignment, refused: list[Rejection],
     refused.append(Rejection(role.person.source, "person", verdict.reason))
     as_org = Organisation(role.person.source, role.person.key)
     if looks_like_organisation(role.person.source.value) and judge_organisation(as_org, in_slot=False).keep:
-        from .fields import make_organisation
-
         org = make_organisation(text, role.person.source.start, role.person.source.end)
         if role.role in ("organizer", "reporter"):
             return [replace(role, person=None, organisation=org, affiliation=None)]
         session.organisations_mentioned.append(org)  # named, but not in a role a person holds
+    if role.role == "organizer" and (role.stakeholder_group or role.regional_group):
+        return [replace(role, person=None, affiliation=None)]  # the groups stand, no one named
     return []
 
 
@@ -278,8 +279,6 @@ def _trimmed(text: str, org: Organisation | None) -> Organisation | None:
     trail = _TRAIL.search(value)
     if not lead and not trail:
         return org
-    from .fields import make_organisation
-
     a = start + (lead.end() if lead else 0)
     b = start + (trail.start() if trail else len(value))
     return make_organisation(text, a, b) if b > a else org
@@ -335,7 +334,7 @@ def _settle_people(record: ReportRecord, refused: list[Rejection]) -> None:
     by_part: dict[str, set[str]] = {}
     for key, person in canonical.items():
         for part in fold(person.name).split():
-            if part not in _PARTICLES:
+            if part not in PARTICLES:
                 by_part.setdefault(part, set()).add(key)
 
     def settle(person: Person | None) -> Person | None:

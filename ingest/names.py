@@ -17,7 +17,7 @@ _HONORIFICS = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|professor|h\.?\s?e|sir|dame|mme|mlle|m|sr|sra|srta|"
     r"don|dona|ing|amb|ambassador|hon|rev)\.?\s+|(?:mr|mrs|ms|dr|prof|mme)\.?\s*,\s*)+",
     re.I)
-_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "des", "la", "le",
+PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "des", "la", "le",
               "van", "von", "der", "den", "ter", "bin", "binti", "al", "el", "y", "e", "af", "zu"}
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 
@@ -83,9 +83,9 @@ def looks_like_person(text: str) -> bool:
         return False
     if any(not _NAME_TOKEN.match(t) for t in tokens):
         return False
-    if looks_like_organisation(text) or _looks_like_job_title(text):
+    if looks_like_organisation(text) or looks_like_job_title(text):
         return False
-    words = [t for t in tokens if fold(t) not in _PARTICLES]
+    words = [t for t in tokens if fold(t) not in PARTICLES]
     if not words:
         return False
     return all(w[0].isupper() for w in words) or all(w.islower() for w in tokens)
@@ -205,21 +205,25 @@ def split_item(text: str, start: int, end: int) -> ItemParts:
                 group = group or (a, b)
         elif person is None and looks_like_person(value):
             person = (a, b)
-        elif organisation is None and looks_like_organisation(value) and not _looks_like_job_title(value):
+        elif organisation is None and looks_like_organisation(value) and not looks_like_job_title(value):
             organisation = (a, b)
     if person and organisation is None:
         # "Name, Something": what follows a name is its organisation unless it is a title.
         for a, b in parts:
             value = text[a:b].strip()
             if (a, b) not in (person, group, region) and a > person[0] and not is_placeholder(value) \
-                    and not is_stakeholder_group(value) and not _looks_like_job_title(value):
+                    and not is_stakeholder_group(value) and not looks_like_job_title(value):
                 organisation = (a, b)
                 break
+    if organisation is not None:
+        at = _AT_ORGANISATION.search(text, *organisation)
+        if at and not looks_like_organisation(text[organisation[0]:at.start()]):
+            organisation = (at.start(1), organisation[1])  # "Programme Specialist at UNESCO"
     if person and organisation is None:
         # "Name – Head of AI Policy at Fujitsu": the organisation after a job title's "at"
         for a, b in parts:
             at = _AT_ORGANISATION.search(text, a, b) if a > person[0] else None
-            if at is None and a > person[0] and _looks_like_job_title(text[a:b]):
+            if at is None and a > person[0] and looks_like_job_title(text[a:b]):
                 at = _OF_ORGANISATION.search(text, a, b)  # "General Secretary of the Federación ..."
             if at:
                 organisation = (at.start(1), b)
@@ -243,5 +247,5 @@ _JOB_WORDS = re.compile(r"\b(director|manager|head|officer|president|vice|chair|
                         r"founder|secretary|minister|ambassador|counsel|fellow|phd|jd|cipp|mba)\b")
 
 
-def _looks_like_job_title(text: str) -> bool:
+def looks_like_job_title(text: str) -> bool:
     return bool(_JOB_WORDS.search(fold(text)))

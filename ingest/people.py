@@ -41,6 +41,7 @@ _NAME_RE = re.compile(NAME)
 _SPEAKER_LABEL = re.compile(r"^[ \t]*>>[ \t]*(?P<name>[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+(?:[ \t]+[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+){0,3})[ \t]*:",
                             re.M)
 
+_TRAILING_HONORIFIC = re.compile(r"(?:\b(?:dr|mr|mrs|ms|prof|professor|h\.\s?e|mme|m)\.?\s+)+$", re.I)
 _ROLE_CUES = [
     ("remote_moderator", re.compile(r"(?:remote|online)\s+moderat(?:or|ed\s+by|ion\s+by)\s*:?\s*,?\s*$", re.I)),
     ("moderator", re.compile(r"(?:mod[ée]rat(?:eur|rice)|moderator|moderador[a]?|chair(?:ed by)?|"
@@ -125,7 +126,8 @@ def _candidates(text: str, section: Section, lang: str) -> list[_Candidate]:
             start += first.end()
         if len(text[start:end].split()) < 2 and source != "ner":
             return
-        role = next((r for r, cue in _ROLE_CUES if cue.search(text, max(a, start - 30), start)), None)
+        before = _TRAILING_HONORIFIC.sub("", text[max(a, start - 40):start])  # "proposed by Dr. " + name
+        role = next((r for r, cue in _ROLE_CUES if cue.search(before)), None)
         current = out.get((start, end))
         if current is None or (current.org is None and org is not None):
             out[(start, end)] = _Candidate(start, end, org, role, source)

@@ -5,14 +5,18 @@ The format is judged from the content (ingest/formats/): PDF and Word
 text and, if it is HTML markup, reduced to the page's main text.
 
 Encodings are detected without guessing libraries: byte-order marks, UTF-16
-without a mark (NUL bytes on every other position), strict UTF-8, and
-otherwise Windows-1252, which reads Latin-1 text the same way for every
-printable character. An HTML page's declared charset wins when it decodes.
+without a mark (NUL bytes on every other position), UTF-8, and otherwise
+Windows-1252, which reads Latin-1 text the same way for every printable
+character. Nothing is garbled silently: a UTF-8 file with a few damaged bytes
+stays UTF-8 (the bytes are replaced and their places reported), and a file
+is read as Windows-1252 only when it is not UTF-8 as a whole, with a warning
+that says so. An HTML page's declared charset wins when it decodes.
 """
 from __future__ import annotations
 
 import codecs
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +75,10 @@ def decode_report_bytes(data: bytes) -> DecodedText:
     if formats.looks_like_html(text):
         from .formats.html import html_to_text
 
-        text, encoding = _declared_charset(data, text, encoding)
-        return DecodedText(html_to_text(text), encoding, tuple(warnings), formats.HTML)
+        text, declared = _declared_charset(data, text, encoding)
+        if declared != encoding:  # the page said its charset: nothing was assumed
+            warnings = [w for w in warnings if w != LEGACY_WARNING]
+        return DecodedText(html_to_text(text), declared, tuple(warnings), formats.HTML)
     return DecodedText(text, encoding, tuple(warnings))
 
 
@@ -125,19 +131,81 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
-        # A UTF-8 file cut inside its last character: keep everything before it.
-        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
-            return (data[: exc.start].decode("utf-8"), "utf-8",
-                    ["the file ends in the middle of a character (truncated?); the last bytes were dropped"])
-    return _decode_cp1252(data), "windows-1252", []
+        # A UTF-8 file cut inside its last character: keep everything before it
+        # (when the rest shows it is UTF-8: else it is one legacy letter at the end).
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3 and not data[: exc.start].isascii():
+            try:
+                return (data[: exc.start].decode("utf-8"), "utf-8",
+                        ["the file ends in the middle of a character (truncated?); the last bytes were dropped"])
+            except UnicodeDecodeError:
+                pass  # more errors before the cut: judged below
+    return _utf8_or_legacy(data)
+
+
+def _utf8_or_legacy(data: bytes) -> tuple[str, str, list[str]]:
+    """A file that is not strictly UTF-8. If its valid multi-byte characters
+    outnumber its invalid sequences twice over it is UTF-8 with a few damaged bytes: those
+    are replaced and reported, so the rest keeps its accents. Otherwise (no
+    valid multi-byte character, or errors everywhere) the file as a whole is
+    in a legacy encoding, and the warning says which one was assumed."""
+    text, errors = _utf8_with_replacements(data)
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - len(errors)  # each error is one U+FFFD
+    if valid > 0 and 2 * len(errors) <= valid:  # legacy text makes valid sequences only by rare accident
+        return text, "utf-8", [_replaced_warning(data, errors, "UTF-8")]
+    return _decode_cp1252(data), "windows-1252", [LEGACY_WARNING]
+
+
+LEGACY_WARNING = ("the file is not valid UTF-8; its encoding was assumed to be Windows-1252 (Latin-1): "
+                  "check its accented letters")
+
+
+def _utf8_with_replacements(data: bytes) -> tuple[str, list[tuple[int, int]]]:
+    """Decode UTF-8 replacing each invalid run of bytes with U+FFFD; returns
+    the text and the byte spans replaced (one pass: no re-slicing per error)."""
+    _SPANS.spans = []
+    try:
+        text = data.decode("utf-8", errors=_RECORD)
+        return text, _SPANS.spans
+    finally:
+        _SPANS.spans = []
+
+
+def _record_span(exc: UnicodeDecodeError) -> tuple[str, int]:
+    _SPANS.spans.append((exc.start, exc.end))
+    return "\ufffd", exc.end
+
+
+_SPANS = threading.local()  # per thread: the web service may read files concurrently
+_RECORD = "igfkg-record-replace"
+codecs.register_error(_RECORD, _record_span)
+
+
+def _replaced_warning(data: bytes, errors: list[tuple[int, int]], name: str, shown: int = 10) -> str:
+    """"3 invalid UTF-8 bytes replaced with U+FFFD at line 4 (byte 120), ..."."""
+    count = sum(end - start for start, end in errors)
+    places = ", ".join(f"line {_line_of(data, start)} (byte {start})" for start, _ in errors[:shown])
+    more = f" and {len(errors) - shown} more places" if len(errors) > shown else ""
+    noun = "byte" if count == 1 else "bytes"
+    return f"{count} invalid {name} {noun} replaced with U+FFFD at {places}{more}"
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str, str, list[str]]:
+    """A file whose mark or layout says its encoding: damaged bytes are replaced, never re-guessed."""
+    if encoding == "utf-8-sig":
+        text, errors = _utf8_with_replacements(data[len(codecs.BOM_UTF8):])
+        shifted = [(start + 3, end + 3) for start, end in errors]
+        return text, "utf-8", [_replaced_warning(data, shifted, "UTF-8")] if errors else []
     try:
         return data.decode(encoding), encoding.replace("-sig", ""), []
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         text = data.decode(encoding, errors="replace")
-        return text, encoding, [f"some bytes are not valid {encoding} and were replaced"]
+        name = encoding.replace("-sig", "").upper()
+        return text, encoding.replace("-sig", ""), [
+            f"some bytes are not valid {name} and were replaced with U+FFFD (first at byte {exc.start})"]
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -81,7 +81,8 @@ def _read_header(record: ReportRecord, header: Section | None, sections: list[Se
     text = record.text
     start, end = (header.start, header.end) if header else (0, 0)
     scope = (sections[0].start, sections[-1].end) if sections else (0, len(text))
-    year = meeting_year(text, start, end) or meeting_year(text, *scope)
+    # the header's meeting, else the header's date, else a meeting the text names
+    year = meeting_year(text, start, end)
     if year and record.meeting_year is None:
         record.meeting_year = year
     label = session_label(text, start, end)
@@ -95,6 +96,8 @@ def _read_header(record: ReportRecord, header: Section | None, sections: list[Se
         record.date = (value, Span(text[start + a:start + b], start + a, start + b))
         if record.meeting_year is None:
             record.meeting_year = Span(str(value.year), start + a, start + b)
+    if record.meeting_year is None:
+        record.meeting_year = meeting_year(text, *scope)
     match = _PLACE.search(text, start, end) if header else None
     if match:
         record.city = Span(match.group(1), match.start(1), match.end(1))

@@ -13,7 +13,8 @@ from .text import fold, strip_span
 
 # key -> labels that must match the whole (folded) line
 _EXACT = {
-    "organizer": ["organizer name", "organiser name", "organizer names", "organiser names",
+    "organizer": ["organised by", "organized by", "convened by", "co-organised by", "co-organized by",
+                  "organizer name", "organiser name", "organizer names", "organiser names",
                   "organizer", "organiser", "organizers", "organisers", "organizer(s)",
                   "proposer", "proposers", "co-proposer", "co-proposers", "organizador",
                   "organizadores", "organisateur", "organisateurs",
@@ -35,7 +36,7 @@ _EXACT = {
                     "content of the session", "relevance of the session", "workshop purpose",
                     "session purpose", "purpose"],
     "agenda": ["agenda", "ordre du jour", "agenda del taller"],
-    "moderator": ["moderator", "moderators", "moderador", "moderadora", "moderateur",
+    "moderator": ["moderated by", "chaired by", "facilitated by", "moderator", "moderators", "moderador", "moderadora", "moderateur",
                   "moderatrice", "chair", "facilitator", "in-person moderator",
                   "onsite moderator", "on-site moderator"],
     "remote_moderator": ["remote moderator", "online moderator", "remote moderators",

@@ -177,3 +177,32 @@ def test_export_to_stdout_and_one_report(sample_home):
     assert result.exit_code == 0 and "<https://w3id.org/igfkg/id/person/sarah-kiden>" in result.output
     result = invoke(sample_home, "export", "--report", "nope")
     assert result.exit_code == 1 and "no report 'nope'" in result.output
+
+
+def test_files_whose_names_differ_keep_their_own_reports(home, tmp_path):
+    """Issue 11, finding 3: "a b.txt" replaced "a-b.txt", "中文.txt" replaced "日本.txt"."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    for name in ("a b.txt", "a-b.txt", "中文.txt", "日本.txt"):
+        (folder / name).write_text(f"Meeting notes from {name}.\n\nWe spoke about access.\n", encoding="utf-8")
+    result = invoke(home, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "replace" not in result.output
+    ids = [r["id"] for r in json.loads(invoke(home, "reports", "--json").output)]
+    assert sorted(ids) == ["a-b", "a_b", "riben", "zhongwen"]
+
+
+def test_another_file_for_a_taken_id_is_refused_with_exit_1(home, tmp_path):
+    one, two = tmp_path / "one" / "Notes.txt", tmp_path / "two" / "notes.txt"
+    for path, words in ((one, "first"), (two, "second")):
+        path.parent.mkdir()
+        path.write_text(f"Meeting notes, the {words} file.\n", encoding="utf-8")
+    assert invoke(home, "ingest", str(one)).exit_code == 0
+    result = run(home, "ingest", str(two))
+    assert result.returncode == 1
+    assert "report 'notes' already exists (read from Notes.txt); use --replace" in result.stderr
+    assert run(home, "ingest", str(one)).returncode == 0  # the same file: replaced silently
+    assert invoke(home, "ingest", "--replace", str(two)).exit_code == 0
+    assert invoke(home, "ingest", "--id", "notes", str(one)).exit_code == 0
+    ids = [r["id"] for r in json.loads(invoke(home, "reports", "--json").output)]
+    assert ids == ["notes"]

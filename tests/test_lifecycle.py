@@ -98,3 +98,45 @@ def test_store_persists_on_disk(tmp_path):
     with KnowledgeBase(load_config(copy), read_only=True) as kb:
         assert kb.triple_count() == count
         assert kb.report_ids() == [SAMPLE_ID]
+
+
+@pytest.mark.parametrize("first, second", [
+    ("a b.txt", "a-b.txt"), ("中文.txt", "日本.txt"), ("a_b.txt", "a-b.txt"), ("x.y.txt", "x-y.txt"),
+])
+def test_distinct_file_names_give_distinct_ids(first, second):
+    """Issue 11, finding 3: these pairs used to share an id and overwrite each other."""
+    from pathlib import Path
+
+    from igfkg.kb import report_id_for
+
+    ids = report_id_for(Path(first)), report_id_for(Path(second))
+    assert ids[0] != ids[1]
+    assert all(i and "unnamed" not in i for i in ids)
+
+
+def test_report_ids_are_iri_safe_and_stable():
+    from pathlib import Path
+
+    from igfkg.kb import report_id_for
+
+    assert report_id_for(Path("igf2013-workshop-41.txt")) == "igf2013-workshop-41"
+    assert report_id_for(Path("中文.txt")) == "zhongwen"
+    assert report_id_for(Path("Résumé  final (v2).txt")) == "resume_final_-v2"
+    assert report_id_for(Path("★.txt")).startswith("unnamed-")
+    assert report_id_for(Path("★.txt")) != report_id_for(Path("☆.txt"))
+
+
+def test_another_file_with_the_same_id_is_refused_unless_asked(kb, tmp_path):
+    from igfkg.kb import ReportExists
+
+    first, second = tmp_path / "one" / "Report.txt", tmp_path / "two" / "report.txt"
+    for path, source in ((first, SAMPLE), (second, REPORTS / "igf2015-ws88-idn.txt")):
+        path.parent.mkdir()
+        path.write_bytes(source.read_bytes())
+    kb.ingest_file(first)
+    before = snapshot(kb)
+    with pytest.raises(ReportExists, match="already exists .read from Report.txt.*--replace"):
+        kb.ingest_file(second)
+    assert snapshot(kb) == before
+    assert kb.ingest_file(first).replaced  # the same file again: silently
+    assert kb.ingest_file(second, replace=True).replaced

@@ -19,24 +19,20 @@ FIXTURES = sorted(p for pattern in ("listing-*.txt", "third-party-*.txt", "propo
 ROLE_LISTS = {"organisers": "organizer", "moderators": "moderator", "remote_moderators": "remote_moderator",
               "speakers": "panellist", "rapporteurs": "reporter"}
 
-# What the engine cannot yet read in these fixtures (see the report to the
-# owners of fields.py / people.py): roles said only in prose ("will be
-# moderated by <Name>", "confirmed speakers include ..."), comma lists with a
-# placeholder ("<Name> (<Org>), <Name>, TBD"), prose lines inside a role
-# field, organisations that look like names ("Research ICT Africa").
+# What the engine cannot yet read in these fixtures (reported to the owners
+# of fields.py / people.py): roles said only in prose ("will be moderated by
+# <Name>", "confirmed speakers include ..."), a comma list of full names
+# read as "<Name>, <Organisation>", an organisation name with a place in
+# brackets ("Centre for Internet Policy Research (Kampala)").
 KNOWN_GAPS = {
-    ("proposal-2008-list", "roles"), ("proposal-2008-list", "people"),
-    ("proposal-2011-list", "roles"), ("proposal-2011-list", "people"),
-    ("proposal-2013-accepted-list", "roles"), ("proposal-2013-accepted-list", "people"),
-    ("proposal-2015-form", "roles"), ("proposal-2015-form", "people"),
-    ("listing-2017-sched", "roles"), ("listing-2017-sched", "people"),
+    ("proposal-2008-list", "roles"), ("proposal-2011-list", "roles"), ("proposal-2013-accepted-list", "roles"),
 }
 
 
 def _cases(aspect: str):
     for path in FIXTURES:
         name = path.name[:-len(".txt")]
-        marks = [pytest.mark.xfail(reason="engine gap, see KNOWN_GAPS", strict=False)] \
+        marks = [pytest.mark.xfail(reason="engine gap, see KNOWN_GAPS", strict=True)] \
             if (name, aspect) in KNOWN_GAPS else []
         yield pytest.param(path, id=name, marks=marks)
 

@@ -69,3 +69,40 @@ def test_missing_and_huge_files(tmp_path):
         read_report_file(big, max_bytes=1000)
     with pytest.raises(UnreadableReport, match="not a regular file"):
         read_report_file(tmp_path)
+
+
+def test_a_few_invalid_bytes_in_utf8_are_replaced_and_reported_not_a_legacy_fallback():
+    """Issue 11, finding 2: one bad byte used to turn a whole UTF-8 report into Windows-1252 garble."""
+    data = bytearray((FRENCH * 30).encode("utf-8"))
+    data[200] = 0xFF
+    data[1500] = 0xFE
+    decoded = decode_report_bytes(bytes(data))
+    assert decoded.encoding == "utf-8"
+    assert "Ã" not in decoded.text and decoded.text.count("Modérateur") >= 29
+    assert decoded.text.count("\ufffd") == 2
+    (warning,) = decoded.warnings
+    assert "2 invalid UTF-8 bytes" in warning and "(byte 200)" in warning and "(byte 1500)" in warning
+    line = bytes(data[:200]).count(b"\n") + 1
+    assert f"line {line} (byte 200)" in warning
+
+
+def test_utf8_with_bom_and_a_bad_byte_stays_utf8():
+    data = bytearray(codecs.BOM_UTF8 + FRENCH.encode("utf-8"))
+    data[10] = 0xFF
+    decoded = decode_report_bytes(bytes(data))
+    assert decoded.encoding == "utf-8" and "(byte 10)" in decoded.warnings[0]
+
+
+def test_legacy_encoding_is_assumed_only_for_a_file_that_is_not_utf8_and_says_so():
+    decoded = decode_report_bytes((FRENCH * 5).encode("cp1252"))
+    assert decoded.text == FRENCH * 5
+    assert decoded.encoding == "windows-1252"
+    assert any("assumed to be Windows-1252" in w for w in decoded.warnings)
+    assert decode_report_bytes(FRENCH.encode("utf-8")).warnings == ()
+
+
+def test_truncated_utf8_with_an_earlier_bad_byte_is_still_utf8():
+    data = bytearray(("Résumé du débat " * 10 + "é").encode("utf-8")[:-1])
+    data[3] = 0xFF
+    decoded = decode_report_bytes(bytes(data))
+    assert decoded.encoding == "utf-8" and decoded.text.count("débat") == 10
