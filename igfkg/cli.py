@@ -15,6 +15,7 @@ from igfkg.ontology import PREFIXES
 from .config import ConfigError, load_config
 from .formats import RDF_FORMATS, RESULT_FORMATS, FormatError, rdf_format, serialize_results, serialize_triples
 from .kb import KnowledgeBase, KnowledgeBaseError, ReportExists
+from .outbound import OutboundRefused
 
 
 class Context:
@@ -200,8 +201,10 @@ def quality(obj: Context, report_id, as_json):
 @click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *RDF_FORMATS]),
               help="Output: table (default for SELECT/ASK), json, csv, tsv, xml; "
                    "for CONSTRUCT/DESCRIBE ttl (default), nt, xml, jsonld, nq, trig.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SERVICE and LOAD reach this host (repeatable); none by default.")
 @click.pass_obj
-def sparql(obj: Context, query_or_file, fmt):
+def sparql(obj: Context, query_or_file, fmt, allow_service):
     """Run a SPARQL query given as text, a file, or - for standard input.
 
     The default graph is the union of all reports; the prefixes igf:,
@@ -210,13 +213,16 @@ def sparql(obj: Context, query_or_file, fmt):
     """
     query = _query_text(query_or_file)
     with obj.open(read_only=True) as kb:
+        kb.allowed_service_hosts = tuple(allow_service)
         try:
             result = kb.query(query)
+        except OutboundRefused as exc:
+            raise click.ClickException(str(exc)) from None
         except SyntaxError as exc:
             raise click.ClickException(f"SPARQL syntax error: {exc}") from None
+            output = _render(result, fmt)  # results are lazy: evaluation errors come while rendering
         except (OSError, RuntimeError, ValueError) as exc:
             raise click.ClickException(f"query failed: {exc}") from None
-        output = _render(result, fmt)
     sys.stdout.buffer.write(output)
     if not output.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
@@ -354,19 +360,25 @@ def ask(obj: Context, question, as_json):
 @click.option("--query-timeout", default=10.0, show_default=True, help="Seconds a SPARQL query may run.")
 @click.option("--row-limit", default=10_000, show_default=True, help="Most rows a SPARQL query may return.")
 @click.option("--threads", default=8, show_default=True, help="Worker threads.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SPARQL SERVICE and LOAD reach this host (repeatable); by default the server "
+                   "makes no outbound requests.")
 @click.pass_obj
-def serve(obj: Context, host, port, token, query_timeout, row_limit, threads):
+def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service):
     """Start the web service (SPARQL endpoint, JSON API, pages) with waitress."""
     import waitress
 
     from igfkg.web import create_app
 
     kb = obj.open()
+    kb.allowed_service_hosts = tuple(allow_service)
     app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit)
     click.echo(f"igfkg serving {kb.config.home} on http://{host}:{port}/ "
                f"(SPARQL at /sparql, writes {'on' if token else 'off'})", err=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="igfkg")
+        # A body over the limit is refused from its Content-Length, before it is read.
+        waitress.serve(app, host=host, port=port, threads=threads, ident="igfkg",
+                       max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
     finally:
         kb.close()
 

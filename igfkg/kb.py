@@ -38,6 +38,7 @@ from igfkg.search.index import PassageIndex, SearchIndexError
 from .config import Config, save_settings
 from .formats import RdfFormat, serialize_quads
 from .iris import Iris
+from .outbound import OutboundRefused, check_outbound  # noqa: F401  (OutboundRefused: for callers)
 from .triples import report_quads
 
 
@@ -110,6 +111,8 @@ class KnowledgeBase:
         self._entity_labels: list[str] | None = None
         self._answerer = None
         self.version = 0  # bumped by every write, so caches of graph content know to refresh
+        # Hosts SERVICE and LOAD may reach; none by default: no query makes the machine fetch a URL.
+        self.allowed_service_hosts: tuple[str, ...] = ()
         if not self.read_only:
             if not config.settings_path.exists():
                 save_settings(config)
@@ -160,31 +163,37 @@ class KnowledgeBase:
         warnings = list(record.warnings)
         if previous_source and record.source_name and previous_source != record.source_name:
             warnings.append(f"replaces report {record.report_id!r} that was read from {previous_source}")
-        session_nodes = [self._session_node(session, graph) for session in record.sessions]
+        found = [self._session_node(session) for session in record.sessions]
+        session_nodes = [node for node, _ in found]
+        moves = [(old, node) for node, old in found if old is not None]
         people = record_people(record)
-        mapping = match_people(people, self._people_of(session_nodes))
+        mapping = match_people(people, self._people_of(session_nodes + [old for old, _ in moves]))
         mapping.update(self._names_in_store([p for p in people if p.key not in mapping], graph))
         rename_people(record, mapping)
         quads = report_quads(record, self.iris, session_nodes)
         year = int(record.meeting_year.value) if record.meeting_year else None
         rows = passage_rows(record)
         vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
-        self._replace_graph(graph, quads)
+        self._replace_graph(graph, quads, moves)
         self.index.replace_report(record.report_id, rows, vectors)
         self._entity_labels = None
         self.version += 1
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
                             len(record.passages), previous_source is not None, warnings, record)
 
-    def _session_node(self, session: ReportRecord, graph: ox.NamedNode) -> ox.NamedNode:
-        """The IRI of a session: by year, kind and number; else the session an
-        earlier document gave the same year, kind and title (whether or not
-        it had a number), so a proposal without a number and the report with
-        one meet in one node."""
+    def _session_node(self, session: ReportRecord) -> tuple[ox.NamedNode, ox.NamedNode | None]:
+        """The IRI of a session, and the IRI it moves from, if any.
+
+        A session with a number is ``workshop/YEAR-N`` (or ``session/YEAR-KIND-N``)
+        whatever came first; one without is the session an earlier document
+        gave the same year, kind and title, else ``session/YEAR-TITLE``. When a
+        numbered document meets a session known so far only by its title, that
+        node moves to the numbered IRI, so the IRI never depends on the order
+        of ingest."""
         key = session_key(session)
         node = self.iris.session(key.year, key.kind, key.number, key.title_key, session.report_id)
         if key.number is not None and any(self.store.quads_for_pattern(node, None, None, None)):
-            return node
+            return node, None
         if key.year and key.title_key:
             meeting, kind = self.iris.meeting(key.year), self.iris.session_kind(key.kind)
             for row in self.store.query(
@@ -192,9 +201,11 @@ class KnowledgeBase:
                     f" igf:sessionKind {kind} OPTIONAL {{ ?s igf:sessionNumber ?n }} }} ORDER BY ?s",
                     prefixes=PREFIXES):
                 number = int(row["n"].value) if row["n"] is not None else None
-                if key.number is None or number is None or number == key.number:
-                    return row["s"]
-        return node
+                if key.number is None and number is not None:
+                    return row["s"], None  # join the numbered session
+                if key.number is None or number is None:
+                    return (row["s"], None) if key.number is None else (node, row["s"])
+        return node, None
 
     def _names_in_store(self, people: list, graph: ox.NamedNode) -> dict[str, tuple[str, str]]:
         """A person the store already knows keeps the name shown there (one
@@ -237,9 +248,15 @@ class KnowledgeBase:
         self.version += 1
         return count
 
-    def _replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+    def _replace_graph(self, graph: ox.NamedNode, quads: list[ox.Quad],
+                       moves: list[tuple[ox.NamedNode, ox.NamedNode]] = ()) -> None:
+        """One transaction: nodes renamed in every graph (``moves``: old, new),
+        the report's graph dropped with what only it supported, the new one
+        inserted into it and into the default graph."""
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self.store.update(f"{_drop_graph(graph)} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")
+        steps = [step for old, new in moves for step in _rename_node(old, new)]
+        steps.append(f"{_drop_graph(graph)} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")
+        self.store.update(" ;\n".join(steps))
 
     def _install_ontology(self) -> None:
         """Load ontology/*.ttl into the ontology graph when they changed."""
@@ -358,6 +375,7 @@ class KnowledgeBase:
     def query(self, sparql: str, **options):
         """Run a SPARQL query; the default graph is the merge of all graphs.
         The namespaces in ontology.PREFIXES may be used without PREFIX lines."""
+        check_outbound(sparql, self.allowed_service_hosts, self.iris.base, PREFIXES)
         return self.store.query(sparql, prefixes=PREFIXES, base_iri=self.iris.base, **options)
 
     # -- SPARQL protocol and graph store (raw dataset semantics) ----------------
@@ -370,11 +388,13 @@ class KnowledgeBase:
         if default_graphs or named_graphs:
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        check_outbound(sparql, self.allowed_service_hosts, base_iri)
         return self.store.query(sparql, base_iri=base_iri, **options)
 
     def protocol_update(self, sparql: str, base_iri: str | None = None) -> None:
         """A SPARQL 1.1 Update on the raw store, in one transaction. It acts on
         the default graph as it is: igfkg's own merge is kept by ingest alone."""
+        check_outbound(sparql, self.allowed_service_hosts, base_iri)
         self.store.update(sparql, base_iri=base_iri)
         self._changed()
 
@@ -473,6 +493,17 @@ def passage_rows(record: ReportRecord) -> list[dict]:
 
     return [{"section": p.section, "start": p.start, "end": p.end, "lang": p.lang, "year": year, "text": p.text,
              "kind": record.kind, "speaker": speaker(p.start)} for p in record.passages]
+
+
+def _rename_node(old: ox.NamedNode, new: ox.NamedNode) -> list[str]:
+    """Updates that give ``old``'s triples to ``new``, as subject and as
+    object, in the named graphs and in the default graph."""
+    steps = []
+    for where in ("GRAPH ?g { %s }", "%s"):
+        for pattern in (f"{{s}} ?p ?o", f"?s ?p {{s}}"):
+            before, after = where % pattern.format(s=old), where % pattern.format(s=new)
+            steps.append(f"DELETE {{ {before} }} INSERT {{ {after} }} WHERE {{ {before} }}")
+    return steps
 
 
 def _drop_graph(graph: ox.NamedNode) -> str:

@@ -206,3 +206,12 @@ def test_another_file_for_a_taken_id_is_refused_with_exit_1(home, tmp_path):
     assert invoke(home, "ingest", "--id", "notes", str(one)).exit_code == 0
     ids = [r["id"] for r in json.loads(invoke(home, "reports", "--json").output)]
     assert ids == ["notes"]
+
+
+def test_sparql_command_makes_no_outbound_request(sample_home):
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    result = invoke(sample_home, "sparql", query)
+    assert result.exit_code == 1
+    assert "SERVICE <http://127.0.0.1:9/sparql> is not allowed" in result.output
+    result = invoke(sample_home, "sparql", "--allow-service", "127.0.0.1", query)
+    assert "is not allowed" not in result.output  # let through: fails on the closed port instead

@@ -173,15 +173,11 @@ def test_the_order_of_ingest_does_not_change_the_result(merged):
     assert (first["number"], first["titles"]) == (reverse["number"], reverse["titles"])
 
 
-# The IRIs themselves still depend on which document came first: known gaps, kept
-# visible (strict: the day they pass, drop the mark).
-
-@pytest.mark.xfail(strict=True, reason="kb._session_node: a proposal without a number ingested first mints "
-                                       "a title-based session IRI, which the numbered documents then join")
 def test_the_workshop_iri_does_not_depend_on_the_order_of_ingest(merged):
     assert workshop_of(merged["first"])["node"] == workshop_of(merged["reverse"])["node"]
 
 
+# A known gap, kept visible (strict: the day it passes, drop the mark).
 @pytest.mark.xfail(strict=True, reason="'Okafor Chinedu' (organiser field, given name unknown to the lexicon) "
                                        "is read surname first; ingested first, it names the person's IRI")
 def test_the_person_iris_do_not_depend_on_the_order_of_ingest(merged):

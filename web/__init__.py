@@ -10,12 +10,15 @@ from igfkg.kb import KnowledgeBase
 
 
 def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float = 10.0,
-               row_limit: int = 10_000, max_body_bytes: int = 5 * 1024 * 1024) -> Flask:
+               row_limit: int = 10_000, max_body_bytes: int = 5 * 1024 * 1024, max_queries: int = 4) -> Flask:
     """``kb`` is opened by the caller (``igfkg serve`` or a test) and shared
-    by every request; writes go through it under one lock."""
+    by every request; writes go through it under one lock. At most
+    ``max_queries`` SPARQL queries run at once (/sparql and the editor);
+    beyond that a 503 with Retry-After."""
     app = Flask(__name__)
     app.config.update(KB=kb, TOKEN=token, QUERY_TIMEOUT=query_timeout, ROW_LIMIT=row_limit,
-                      MAX_CONTENT_LENGTH=max_body_bytes, WRITE_LOCK=threading.Lock(), JSON_AS_ASCII=False)
+                      MAX_CONTENT_LENGTH=max_body_bytes, WRITE_LOCK=threading.Lock(), JSON_AS_ASCII=False,
+                      QUERY_SLOTS=threading.BoundedSemaphore(max_queries))
     app.json.ensure_ascii = False
 
     from . import api, linked, pages, quality, sparql

@@ -21,6 +21,8 @@ def search_from_request() -> dict:
         year = int(args["year"]) if args.get("year") else None
     except ValueError:
         raise BadRequest("k and year must be whole numbers") from None
+    if year is not None and not 1 <= year <= 9999:  # else too large for the index's integers
+        raise BadRequest(f"year must be between 1 and 9999, not {args['year'][:30]}")
     return search_payload(current_app.config["KB"], args.get("q"), k=k, mode=args.get("mode", "hybrid"),
                           lang=args.get("lang") or None, report=args.get("report") or None,
                           section=args.get("section") or None, year=year, kind=args.get("kind") or None,

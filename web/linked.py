@@ -88,6 +88,10 @@ def resource():
 
 
 def _entity_response(kb, iri: str):
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:  # "<", spaces, bad percent-encoding: a 400, not a 500
+        return jsonify({"error": f"not a valid IRI: {exc}", "status": 400}), 400
     report_id = kb.iris.report_id_of(iri)
     if report_id and request.args.get("format") != "json" and not _wanted_rdf():
         return report_page(report_id)

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 
 from igfkg.api import BadRequest
 from igfkg.kb import KnowledgeBaseError
+from igfkg.outbound import OutboundRefused
 from igfkg.search.hybrid import highlight_spans
 
 from .api import ask_from_request, search_from_request
@@ -76,31 +77,59 @@ def search_page():
 
 @bp.get("/sparql-editor")
 def sparql_editor():
-    """A SPARQL page: editor, example queries, a results table, download links."""
-    import pyoxigraph as ox
+    """A SPARQL page: editor, example queries, a results table, download links.
+    Queries run under the same time limit and bound on queries at once as /sparql."""
+    from .sparql import Busy, busy_response, run_bounded
 
     kb = current_app.config["KB"]
     query = request.args.get("query") or next(iter(EXAMPLE_QUERIES.values()))
-    table, error = None, None
+    table, error, status = None, None, 200
     if request.args.get("query"):
         try:
-            result = kb.protocol_query(query)
-            if isinstance(result, ox.QuerySolutions):
-                names = [v.value for v in result.variables]
-                rows = [[(s[n].value if s[n] is not None else "") for n in names]
-                        for _, s in zip(range(1000), result)]
-                table = {"columns": names, "rows": rows}
-            elif isinstance(result, ox.QueryBoolean):
-                table = {"columns": ["answer"], "rows": [[str(bool(result)).lower()]]}
-            else:
-                table = {"columns": ["subject", "predicate", "object"],
-                         "rows": [[t.subject.value, t.predicate.value, t.object.value] for _, t in zip(range(1000), result)]}
+            table = run_bounded(lambda deadline: _editor_table(kb, query, deadline))
+        except Busy:
+            return busy_response()
+        except OutboundRefused as exc:
+            error, status = str(exc), 400
         except SyntaxError as exc:
-            error = f"SPARQL syntax error: {exc}"
+            error, status = f"SPARQL syntax error: {exc}", 400
+        except TimeoutError as exc:
+            error, status = str(exc), 503
+        except (OSError, RuntimeError, ValueError) as exc:
+            error, status = f"the query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", 400
     data = {"query": query, "examples": EXAMPLE_QUERIES, "table": table, "error": error}
     if wants_json():
-        return jsonify(data), (400 if error else 200)
-    return render_template("sparql.html", **data), (400 if error else 200)
+        return jsonify(data), status
+    return render_template("sparql.html", **data), status
+
+
+EDITOR_ROWS = 1000
+
+
+def _editor_table(kb, query: str, deadline: float) -> dict:
+    """The first rows of a query's answer as plain strings, read in the
+    query's own thread and stopped at the deadline."""
+    import time
+
+    import pyoxigraph as ox
+
+    result = kb.protocol_query(query)
+    if isinstance(result, ox.QueryBoolean):
+        return {"columns": ["answer"], "rows": [[str(bool(result)).lower()]]}
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        cells = lambda s: [(s[n].value if s[n] is not None else "") for n in names]  # noqa: E731
+    else:
+        names = ["subject", "predicate", "object"]
+        cells = lambda t: [t.subject.value, t.predicate.value, t.object.value]  # noqa: E731
+    rows = []
+    for item in result:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the query ran past the time limit and was stopped")
+        rows.append(cells(item))
+        if len(rows) >= EDITOR_ROWS:
+            break
+    return {"columns": names, "rows": rows}
 
 
 def participation_data(kb) -> list[dict]:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from igfkg.formats import RESULT_FORMATS
+from igfkg.outbound import OutboundRefused, uses_service
 
 bp = Blueprint("sparql", __name__)
 
@@ -110,6 +111,10 @@ def sparql_endpoint():
         return Response(status=204)
     if request.method == "GET" and not request.args:
         return _service_description()
+    if request.method == "POST" and (request.mimetype or "").lower() == "application/sparql-update":
+        refusal = _authorised()  # before the body is read
+        if refusal:
+            return refusal
     try:
         kind, text = _operation()
     except ProtocolError as exc:
@@ -121,6 +126,10 @@ def sparql_endpoint():
 def update_endpoint():
     if request.method == "OPTIONS":
         return Response(status=204)
+    if request.method == "POST":
+        refusal = _authorised()  # every POST here is an update: the token first, before the body
+        if refusal:
+            return refusal
     try:
         kind, text = _operation()
     except ProtocolError as exc:
@@ -130,6 +139,56 @@ def update_endpoint():
     return _run_update(text)
 
 
+class Busy(Exception):
+    """Every query slot is taken."""
+
+
+def run_bounded(work, timeout: float | None = None):
+    """Run ``work(deadline)`` in a thread under the app's time limit and its
+    bound on queries at once; returns its value, or raises TimeoutError, Busy,
+    or what work raised. The store releases the GIL while it evaluates, so
+    other requests go on; a query past the limit is answered and left to stop
+    (at its next row). Its slot is held until it really stops, so runaway
+    queries cannot pile up beyond the bound. Work must consume query results
+    in its own thread: Oxigraph's result iterators cannot cross threads."""
+    timeout = current_app.config["QUERY_TIMEOUT"] if timeout is None else timeout
+    slots = current_app.config["QUERY_SLOTS"]
+    if not slots.acquire(blocking=False):
+        raise Busy()
+    outcome: queue.Queue = queue.Queue(maxsize=1)
+
+    def evaluate():
+        try:
+            outcome.put(("ok", work(time.monotonic() + timeout)))
+        except BaseException as exc:  # handed to the request thread, which raises it
+            outcome.put(("error", _detached(exc)))
+        finally:
+            slots.release()
+
+    threading.Thread(target=evaluate, daemon=True).start()
+    try:
+        status, value = outcome.get(timeout=timeout + 0.5)
+    except queue.Empty:
+        raise TimeoutError(f"the query ran past the {timeout:g} s limit and was stopped") from None
+    if status == "error":
+        raise value
+    return value
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """The exception without its traceback: the traceback's frames hold the
+    query's result iterator, which must be dropped in its own thread
+    ("PyQuerySolutions is unsendable" otherwise)."""
+    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+    return exc
+
+
+def busy_response() -> Response:
+    response = _fail(503, "too many queries are running; try again in a few seconds")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def _run_query(text: str) -> Response:
     kb = current_app.config["KB"]
     default_graphs, named_graphs = _graph_params("default-graph-uri"), _graph_params("named-graph-uri")
@@ -137,33 +196,36 @@ def _run_query(text: str) -> Response:
     timeout = current_app.config["QUERY_TIMEOUT"]
     row_limit = current_app.config["ROW_LIMIT"]
     media, accept = _negotiate(), request.accept_mimetypes  # read here: the thread has no request
-    outcome: queue.Queue = queue.Queue(maxsize=1)
+    if media and media.startswith("!"):
+        return _fail(400, media[1:])
 
-    def evaluate():
-        deadline = time.monotonic() + timeout
-        try:
-            result = kb.protocol_query(text, base_iri=base, default_graphs=default_graphs, named_graphs=named_graphs)
-            outcome.put(("ok", _serialise(result, media, accept, deadline, timeout, row_limit)))
-        except SyntaxError as exc:
-            outcome.put(("error", (400, f"SPARQL syntax error: {exc}")))
-        except TimeoutError as exc:
-            outcome.put(("error", (503, str(exc))))
-        except ProtocolError as exc:
-            outcome.put(("error", (exc.status, str(exc))))
-        except (OSError, RuntimeError, ValueError) as exc:
-            outcome.put(("error", (400, f"the query failed: {exc}")))
+    def work(deadline):
+        result = kb.protocol_query(text, base_iri=base, default_graphs=default_graphs, named_graphs=named_graphs)
+        return _serialise(result, media, accept, deadline, timeout, row_limit)
 
-    # The store releases the GIL while it evaluates, so other requests go on;
-    # a query past the limit is answered with an error and left to stop.
-    threading.Thread(target=evaluate, daemon=True).start()
     try:
-        status, value = outcome.get(timeout=timeout + 0.5)
-    except queue.Empty:
-        return _fail(503, f"the query ran past the {timeout:g} s limit and was stopped")
-    if status == "error":
-        return _fail(*value)
-    body, mimetype = value
+        body, mimetype = run_bounded(work, timeout)
+    except Busy:
+        return busy_response()
+    except OutboundRefused as exc:
+        return _fail(400, str(exc))
+    except SyntaxError as exc:
+        return _fail(400, f"SPARQL syntax error: {exc}")
+    except TimeoutError as exc:
+        return _fail(503, str(exc))
+    except ProtocolError as exc:
+        return _fail(exc.status, str(exc))
+    except (OSError, RuntimeError, ValueError) as exc:
+        return _fail(400, _failure("query", text, exc))
     return Response(body, mimetype=mimetype)
+
+
+def _failure(what: str, text: str, exc: Exception) -> str:
+    """One line on why a query or update failed. Errors of a SERVICE or LOAD
+    call are not echoed: they would tell open ports from closed ones."""
+    if uses_service(text):
+        return f"the {what} failed (a SERVICE or LOAD call did not succeed)"
+    return f"the {what} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
 
 
 def _negotiate() -> str | None:
@@ -180,7 +242,15 @@ def _serialise(result, media: str | None, accept, deadline: float, timeout: floa
         raise ProtocolError(400, media[1:])
     if isinstance(result, ox.QueryTriples):
         choices = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
-        media = media if media in choices else (accept.best_match(choices) if accept else None) or "text/turtle"
+        if media and media not in choices:
+            raise ProtocolError(406, f"a CONSTRUCT or DESCRIBE answers RDF, not {media}: ask for "
+                                     "format=ttl, nt, jsonld or rdfxml")
+        if not media and accept and accept.provided:
+            media = accept.best_match(choices)
+            if media is None:
+                raise ProtocolError(406, "a CONSTRUCT or DESCRIBE answers RDF (Turtle, N-Triples, RDF/XML, "
+                                         "JSON-LD); the Accept header allows none of them")
+        media = media or "text/turtle"
         triples = _bounded(result, deadline, timeout, row_limit)
         fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
                "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD}[media]
@@ -191,7 +261,8 @@ def _serialise(result, media: str | None, accept, deadline: float, timeout: floa
         media = accept.best_match(choices) if accept and accept.provided else None
         media = media or "application/sparql-results+json"
     if media not in RESULT_TYPES:
-        raise ProtocolError(406, f"cannot answer a SELECT or ASK as {media}")
+        raise ProtocolError(406, f"a SELECT or ASK answers SPARQL results, not {media}: ask for "
+                                 "format=json, xml, csv or tsv")
     fmt = RESULT_FORMATS[RESULT_TYPES[media]][0]
     out = io.BytesIO()
     if isinstance(result, ox.QueryBoolean):
@@ -258,10 +329,12 @@ def _run_update(text: str) -> Response:
     try:
         with current_app.config["WRITE_LOCK"]:
             kb.protocol_update(text, base_iri=request.base_url)
+    except OutboundRefused as exc:
+        return _fail(400, str(exc))
     except SyntaxError as exc:
         return _fail(400, f"SPARQL syntax error: {exc}")
     except (OSError, RuntimeError, ValueError) as exc:
-        return _fail(400, f"the update failed: {exc}")
+        return _fail(400, _failure("update", text, exc))
     return Response(status=204)
 
 
