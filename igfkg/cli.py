@@ -216,11 +216,11 @@ def sparql(obj: Context, query_or_file, fmt, allow_service):
         kb.allowed_service_hosts = tuple(allow_service)
         try:
             result = kb.query(query)
+            output = _render(result, fmt)  # results are lazy: evaluation errors come while rendering
         except OutboundRefused as exc:
             raise click.ClickException(str(exc)) from None
         except SyntaxError as exc:
             raise click.ClickException(f"SPARQL syntax error: {exc}") from None
-            output = _render(result, fmt)  # results are lazy: evaluation errors come while rendering
         except (OSError, RuntimeError, ValueError) as exc:
             raise click.ClickException(f"query failed: {exc}") from None
     sys.stdout.buffer.write(output)

@@ -38,7 +38,7 @@ from igfkg.search.index import PassageIndex, SearchIndexError
 from .config import Config, save_settings
 from .formats import RdfFormat, serialize_quads
 from .iris import Iris
-from .outbound import OutboundRefused, check_outbound  # noqa: F401  (OutboundRefused: for callers)
+from .outbound import OutboundRefused, check_outbound, update_reach  # noqa: F401  (OutboundRefused: for callers)
 from .triples import report_quads
 
 
@@ -48,6 +48,10 @@ class KnowledgeBaseError(RuntimeError):
 
 class UnknownReport(KnowledgeBaseError):
     pass
+
+
+class ReportGraphProtected(KnowledgeBaseError):
+    """A protocol write that would change a report's graph behind ingest's back."""
 
 
 class ReportExists(KnowledgeBaseError):
@@ -395,8 +399,33 @@ class KnowledgeBase:
         """A SPARQL 1.1 Update on the raw store, in one transaction. It acts on
         the default graph as it is: igfkg's own merge is kept by ingest alone."""
         check_outbound(sparql, self.allowed_service_hosts, base_iri)
+        self._check_update_spares_reports(sparql, base_iri)
         self.store.update(sparql, base_iri=base_iri)
         self._changed()
+
+    def _check_update_spares_reports(self, sparql: str, base_iri: str | None) -> None:
+        """Report graphs are written by ingest alone, which keeps the default-graph
+        merge and the passage index in step with them: an update that names a
+        report graph, or may reach every graph while reports exist, is refused."""
+        iris, wide = update_reach(sparql, base_iri)
+        named = sorted(i for i in iris if self.iris.report_id_of(i))
+        if named:
+            self._refuse_report_write(self.iris.report_id_of(named[0]))
+        if wide and self.report_ids():
+            raise ReportGraphProtected(
+                "this update may change every graph, report graphs included (DROP/CLEAR ALL or NAMED, GRAPH ?g); "
+                "report graphs are written by ingest only: remove a report with 'igfkg remove ID', "
+                "or name the graphs to change")
+
+    def _refuse_report_write(self, report_id: str) -> None:
+        raise ReportGraphProtected(
+            f"{self.iris.report(report_id).value} is the graph of report {report_id!r}, written by ingest only "
+            f"(it keeps the merged default graph and the search index in step): remove the report with "
+            f"'igfkg remove {report_id}', or re-ingest its file")
+
+    def check_graph_write(self, graph) -> None:
+        if isinstance(graph, ox.NamedNode) and self.iris.report_id_of(graph.value):
+            self._refuse_report_write(self.iris.report_id_of(graph.value))
 
     def graph_exists(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
         return isinstance(graph, ox.DefaultGraph) or self.store.contains_named_graph(graph)
@@ -406,6 +435,7 @@ class KnowledgeBase:
 
     def put_graph(self, graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple], replace: bool) -> bool:
         """Replace (PUT) or add to (POST) a graph in one transaction; True if it is new."""
+        self.check_graph_write(graph)
         created = not self.graph_exists(graph)
         default = isinstance(graph, ox.DefaultGraph)
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
@@ -418,6 +448,7 @@ class KnowledgeBase:
         return created
 
     def drop_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> bool:
+        self.check_graph_write(graph)
         if not self.graph_exists(graph):
             return False
         self.store.update("CLEAR DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"DROP GRAPH {graph}")

@@ -94,3 +94,34 @@ def _resolve_iri(iri: str, base: str | None) -> str:
 def _unescape(match: re.Match) -> str:
     code = int(match.group(1) or match.group(2), 16)
     return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+# -- which graphs an update may touch (for report-graph protection) -------------------
+
+
+def update_reach(text: str, base_iri: str | None = None) -> tuple[set[str], bool]:
+    """(every IRI the update names, resolved; whether it may act on graphs it
+    does not name: DROP/CLEAR ALL or NAMED, or GRAPH with a variable)."""
+    tokens = _tokens(_ESCAPE.sub(_unescape, text))
+    declared: dict[str, str] = {}
+    base, iris, wide = base_iri, set(), False
+    for i, (kind, value) in enumerate(tokens):
+        if kind == "iri":
+            iris.add(_resolve_iri(value[1:-1], base))
+        elif kind == "word" and ":" in value:
+            prefix, local = value.split(":", 1)
+            if prefix in declared:
+                iris.add(declared[prefix] + local)
+        if kind != "word":
+            continue
+        keyword = value.upper()
+        following = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+        if keyword == "PREFIX" and following[0] == "word" and _kind(tokens, i + 2) == "iri":
+            declared[following[1].rstrip(":")] = _resolve_iri(tokens[i + 2][1][1:-1], base)
+        elif keyword == "BASE" and following[0] == "iri":
+            base = _resolve_iri(following[1][1:-1], base)
+        elif keyword in ("ALL", "NAMED") and i > 0 and tokens[i - 1][1].upper() in ("DROP", "CLEAR", "SILENT"):
+            wide = True
+        elif keyword == "GRAPH" and following[0] == "var":
+            wide = True
+    return iris, wide

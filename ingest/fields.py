@@ -178,6 +178,9 @@ def make_person(text: str, start: int, end: int, surname_first_likely: bool = Fa
 
 def make_organisation(text: str, start: int, end: int) -> Organisation:
     start, end = strip_span(text, start, end)
+    article = re.match(r"the\s+(?=[A-ZÀ-Þ])", text[start:end])
+    if article:  # "the Internet Society" is the Internet Society
+        start += article.end()
     raw = text[start:end].strip(" .")
     key, _display = organisation_key(raw)
     return Organisation(name=Span(raw, start, start + len(raw)), key=key, part_of=parent_organisation(raw))

@@ -90,7 +90,19 @@ def group_piece(text: str) -> Group | None:
 
 
 def any_group(text: str) -> Group | None:
-    return group_of(text) or group_piece(text)
+    return group_of(text) or group_piece(text) or _groups_and_places(text)
+
+
+def _groups_and_places(text: str) -> Group | None:
+    """"civil society / academia, Asia": groups and regions only, no organisation."""
+    from .speakers import places
+    from .text import fold
+
+    parts = [p.strip() for p in re.split(r"[,/;]", text) if p.strip()]
+    groups = [group_of(p) or group_piece(p) for p in parts]
+    if len(parts) > 1 and any(groups) and all(g or fold(p) in places() for g, p in zip(groups, parts)):
+        return next(g for g in groups if g)
+    return None
 
 
 def group_labels_with_separators() -> list[str]:

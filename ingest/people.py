@@ -28,7 +28,7 @@ _U, _L = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"[{_U}](?:[{_L}'’]|[{_U}](?=[{_L}]))+(?:-[{_U}](?:[{_L}'’]|[{_U}](?=[{_L}]))+)?"
 _PARTICLE = r"(?:de|da|do|dos|das|del|della|di|du|van|von|der|den|ter|bin|al|el)"
 NAME = rf"(?<![\w\-]){_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{1,3}}(?![\w\-])"
-_ORG_CAPS = rf"(?:{_WORD}|[A-Z0-9][\w.&\-]*)(?:[ \t]+(?:(?:of|for|and|de|du|des|la|le|pour|the|del)[ \t]+)?(?:{_WORD}|[A-Z][\w.&\-]+))*"
+_ORG_CAPS = rf"(?:{_WORD}|[A-Z0-9][\w.&\-]*)(?:[ \t]+(?:(?:of|for|and|de|du|des|la|le|pour|the|del)(?:[ \t]+(?:the|la|le|l'))?[ \t]+)?(?:{_WORD}|[A-Z][\w.&\-]+))*"
 _PREP = r"(?:de la |de l['’]|d['’]|de |du |des |del |de los |of the |of |from the |from |at the |at )"
 _ORG_TEXT = r"(?:[^,;:()\n.]|\.(?=\S))+?"
 

@@ -13,7 +13,9 @@ from .text import fold, strip_span
 
 # key -> labels that must match the whole (folded) line
 _EXACT = {
-    "organizer": ["organised by", "organized by", "convened by", "co-organised by", "co-organized by",
+    "organizer": ["coordinator", "coordinators", "co-ordinator", "co-ordinators", "co-facilitator",
+                  "co-facilitators", "lead coordinator", "coordinators / facilitators",
+                  "co-ordinators / facilitators", "organised by", "organized by", "convened by", "co-organised by", "co-organized by",
                   "organizer name", "organiser name", "organizer names", "organiser names",
                   "organizer", "organiser", "organizers", "organisers", "organizer(s)",
                   "proposer", "proposers", "co-proposer", "co-proposers", "organizador",
@@ -193,7 +195,7 @@ def split_sections(text: str, start: int = 0, end: int | None = None) -> list[Se
             marks.append((key, stripped.strip(), line_start, match.end()))
         elif ":" in stripped[:80]:
             head, _, _rest = stripped.partition(":")
-            key = label_key(head, exact_only=True)
+            key = label_key(head, exact_only=True) or _role_at_end(head)
             in_contact = bool(marks) and marks[-1][0] == "contact"
             if key and not (in_contact and key in CONTACT_FIELDS):
                 marks.append((key, head.strip(), line_start, line_start + len(head) + 1))
@@ -219,6 +221,19 @@ def split_sections(text: str, start: int = 0, end: int | None = None) -> list[Se
         else:
             sections.append(Section(key, label, a, b))
     return sections
+
+
+def _role_at_end(head: str) -> str | None:
+    """"MAG Co-facilitator", "Lead Coordinator": a short head ending in a
+    role label is that role's field."""
+    words = head.split()
+    if not 2 <= len(words) <= 4:
+        return None
+    for n in (2, 1):
+        key = label_key(" ".join(words[-n:]), exact_only=True)
+        if key in LIST_FIELDS:
+            return key
+    return None
 
 
 def _first_prose_line(text: str, start: int, end: int) -> int | None:

@@ -240,3 +240,39 @@ def test_queries_beyond_the_bound_get_503_with_retry_after(knowledge_base):
         assert "limit" in again.json()["error"]  # it ran (and was stopped), it was not turned away
     finally:
         httpd.close()
+
+
+# -- protocol writes keep the knowledge base whole ------------------------------------------
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_report_graphs_cannot_be_written_over_the_protocol(server, knowledge_base):
+    """Issue 11, finding 7: a GSP DELETE left the report in the merge and the index."""
+    graph = knowledge_base.iris.report(SAMPLE_ID).value
+    before = knowledge_base.triple_count()
+    data = "<http://a> <http://b> <http://c> ."
+    for method in ("DELETE", "PUT", "POST"):
+        response = requests.request(method, server + "/gsp", params={"graph": graph}, data=data,
+                                    headers={**AUTH, "Content-Type": "text/turtle"}, timeout=10)
+        assert response.status_code == 403, (method, response.text)
+        assert f"igfkg remove {SAMPLE_ID}" in response.text
+    for update in (f"DROP GRAPH <{graph}>", f"INSERT DATA {{ GRAPH <{graph}> {{ {data} }} }}",
+                   "DROP ALL", "CLEAR NAMED", "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+                   f"PREFIX r: <{graph.rsplit('/', 1)[0]}/> CLEAR GRAPH r:{SAMPLE_ID}"):
+        response = requests.post(server + "/update", data={"update": update}, headers=AUTH, timeout=10)
+        assert response.status_code == 403, (update, response.text)
+        assert "igfkg remove" in response.text
+    assert knowledge_base.triple_count() == before
+    assert SAMPLE_ID in knowledge_base.report_ids()
+    hits = requests.get(server + "/api/search", params={"q": "Anriette Esterhuysen"}, timeout=30).json()["results"]
+    assert hits and hits[0]["report"] == SAMPLE_ID
+
+
+def test_other_graphs_keep_working(server):
+    graph = "http://example.org/mine"
+    response = requests.put(server + "/gsp", params={"graph": graph}, data="<http://a> <http://b> <http://c> .",
+                            headers={**AUTH, "Content-Type": "text/turtle"}, timeout=10)
+    assert response.status_code == 201
+    response = requests.post(server + "/update", data={"update": f"DROP GRAPH <{graph}>"}, headers=AUTH, timeout=10)
+    assert response.status_code == 204

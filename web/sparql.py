@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from igfkg.formats import RESULT_FORMATS
+from igfkg.kb import ReportGraphProtected
 from igfkg.outbound import OutboundRefused, uses_service
 
 bp = Blueprint("sparql", __name__)
@@ -331,6 +332,8 @@ def _run_update(text: str) -> Response:
             kb.protocol_update(text, base_iri=request.base_url)
     except OutboundRefused as exc:
         return _fail(400, str(exc))
+    except ReportGraphProtected as exc:
+        return _fail(403, str(exc))
     except SyntaxError as exc:
         return _fail(400, f"SPARQL syntax error: {exc}")
     except (OSError, RuntimeError, ValueError) as exc:
@@ -383,6 +386,15 @@ def graph_store(_path: str | None = None):
     refusal = _authorised()
     if refusal:
         return refusal
+    try:
+        return _write_graph(kb, graph)
+    except ReportGraphProtected as exc:
+        return _fail(403, str(exc))
+
+
+def _write_graph(kb, graph) -> Response:
+    if graph is not None:
+        kb.check_graph_write(graph)  # before the body is read
     with current_app.config["WRITE_LOCK"]:
         if request.method == "DELETE":
             if graph is None:
