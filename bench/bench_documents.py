@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmarks_md import ROOT, update_block  # noqa: E402
+from benchmarks_md import ROOT, median_ms, update_block  # noqa: E402
 
 from igfkg.config import load_config  # noqa: E402
 from igfkg.evaluation import Score, load_gold, score_document  # noqa: E402
@@ -68,14 +68,6 @@ def read(path: Path):
     return parse_report(decoded.text, report_id_for(path), source_name=path.name, encoding=decoded.encoding,
                         warnings=decoded.warnings, file_format=decoded.format)
 
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - start))
-    return statistics.median(times)
 
 
 # ---------------------------------------------------------------- quality

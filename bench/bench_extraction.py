@@ -10,13 +10,12 @@ already loaded), with the structured-fields-only parse as the baseline.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmarks_md import ROOT, update_block  # noqa: E402
+from benchmarks_md import ROOT, median_ms, update_block  # noqa: E402
 
 from igfkg.evaluation import load_gold, score_record  # noqa: E402
 from igfkg.ingest.report import parse_report  # noqa: E402
@@ -34,8 +33,8 @@ def main() -> None:
         text = report.read_text(encoding="utf-8")
         record = parse_report(text, report_id_for(report))  # also warms the models
         scores = score_record(record, gold)
-        full = _median_ms(lambda: parse_report(text, "x"), args.repeat)
-        fields = _median_ms(lambda: _fields_only(text), args.repeat)
+        full = median_ms(lambda: parse_report(text, "x"), args.repeat)
+        fields = median_ms(lambda: _fields_only(text), args.repeat)
         timings.append((path.stem, full, fields))
         for name, score in scores.items():
             totals[name] = totals[name] + score if name in totals else score
@@ -70,14 +69,6 @@ def _fields_only(text: str) -> None:
     """The baseline: the labelled fields only, no running text."""
     parse_report(text, "x", running_text=False)
 
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - start))
-    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .names import given_names, is_placeholder, normalise_person_name, person_key, split_item
-from .organisations import gazetteer, is_stakeholder_group, organisation_key, parent_organisation
+from .organisations import gazetteer, organisation_key, parent_organisation
 from .records import Organisation, Person, RoleAssignment, Span
 from .text import fold, strip_span
 

@@ -22,7 +22,6 @@ from .events import events_in
 from .examples import examples_in
 from .principles import principles_in
 from .records import Organisation, Passage, ReportRecord, RoleAssignment, Section, Span
-from .sections import split_sections
 from .sessions import meeting_year, session_kind, session_label
 from .titles import header_title, session_title  # noqa: F401  (header_title: used by the block readers)
 from .statistics import parse_figures, quality_notes

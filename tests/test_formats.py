@@ -363,7 +363,7 @@ def test_cli_ingests_a_pdf_and_names_a_bad_file(tmp_path):
     result = CliRunner().invoke(main, ["--home", str(tmp_path / "kb"), "ingest", str(good)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"ingested ws173 (workshop report, ") and result.stdout.rstrip().endswith(
+    assert result.stdout.startswith("ingested ws173 (workshop report, ") and result.stdout.rstrip().endswith(
         f"from {good}")
     bad = docgen.pdf_without_text(tmp_path / "scan.pdf")
     result = CliRunner().invoke(main, ["--home", str(tmp_path / "kb"), "ingest", str(bad)],
