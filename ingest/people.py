@@ -41,6 +41,15 @@ _NAME_RE = re.compile(NAME)
 _SPEAKER_LABEL = re.compile(r"^[ \t]*>>[ \t]*(?P<name>[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+(?:[ \t]+[A-ZÀ-Þ][A-ZÀ-Þ'’.\-]+){0,3})[ \t]*:",
                             re.M)
 
+_LIST_CUES = [
+    ("panellist", re.compile(r"\b(?:speakers?|panel+ists?|discussants?|panel)\s+(?:include|includes|are|will be)\b|"
+                             r"\bwith (?:presentations|interventions|contributions) (?:from|by)\b", re.I)),
+    ("organizer", re.compile(r"\b(?:co-?)?organi[sz]ers?\s+(?:include|are)\b", re.I)),
+]
+# "The proposer, Eszter Kovács of the Hungarian Civil Liberties Network, will moderate."
+_AFTER_NAME = re.compile(r"[^.;!?\n]{0,100}?\b(?:will|would|shall|is to|was to)\s+(moderate|chair|facilitate|report)\b",
+                         re.I)
+_AFTER_ROLES = {"moderate": "moderator", "chair": "moderator", "facilitate": "moderator", "report": "reporter"}
 _TRAILING_HONORIFIC = re.compile(r"(?:\b(?:dr|mr|mrs|ms|prof|professor|h\.\s?e|mme|m)\.?\s+)+$", re.I)
 _ROLE_CUES = [
     ("remote_moderator", re.compile(r"(?:remote|online)\s+moderat(?:or|ed\s+by|ion\s+by)\s*:?\s*,?\s*$", re.I)),
@@ -127,7 +136,7 @@ def _candidates(text: str, section: Section, lang: str) -> list[_Candidate]:
         if len(text[start:end].split()) < 2 and source != "ner":
             return
         before = _TRAILING_HONORIFIC.sub("", text[max(a, start - 40):start])  # "proposed by Dr. " + name
-        role = next((r for r, cue in _ROLE_CUES if cue.search(before)), None)
+        role = next((r for r, cue in _ROLE_CUES if cue.search(before)), None) or _sentence_role(text, a, start, end)
         current = out.get((start, end))
         if current is None or (current.org is None and org is not None):
             out[(start, end)] = _Candidate(start, end, org, role, source)
@@ -150,6 +159,17 @@ def _candidates(text: str, section: Section, lang: str) -> list[_Candidate]:
         if all(cand.end <= c.start or cand.start >= c.end for c in chosen):
             chosen.append(cand)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _sentence_role(text: str, section_start: int, start: int, end: int) -> str | None:
+    """A role the sentence gives a name from afar: "Confirmed speakers include
+    A (Org), B (Org) and C", "X, of Org, will moderate"."""
+    sentence_start = max(section_start, *(text.rfind(mark, section_start, start) + 1 for mark in ".!?\n"))
+    for role, cue in _LIST_CUES:
+        if cue.search(text, sentence_start, start):
+            return role
+    after = _AFTER_NAME.match(text, end, min(len(text), end + 140))
+    return after and _AFTER_ROLES[after.group(1).lower()]
 
 
 def _resolve_short_form(text, cand, raw, by_key) -> Person | None:

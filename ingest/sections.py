@@ -140,6 +140,8 @@ CONTACT_FIELDS = ("organizer_entity", "stakeholder_group", "country", "region")
 LIST_FIELDS = ("organizer", "organizer_entity", "moderator", "remote_moderator", "panellists", "reporters")
 # Prose in a header (a description's paragraphs) is running text, not title lines.
 _PROSE_LINE = 160
+# "All panellists have confirmed. The workshop will be moderated by ...": sentences, not a list item
+_TWO_SENTENCES = re.compile(r"[a-z]{2}[.!?]\s+[A-Z][a-z]+\s+[a-z]+")
 
 
 # "Name(s) of Organizers(s)", "Name of Moderator(s)", "Consise Description of Workshop"
@@ -239,7 +241,8 @@ def _role_at_end(head: str) -> str | None:
 def _first_prose_line(text: str, start: int, end: int) -> int | None:
     """Where the header's title lines give way to paragraphs."""
     for match in _LINE.finditer(text, start, end):
-        if len(match.group(0).strip()) > _PROSE_LINE:
+        line = match.group(0).strip()
+        if len(line) > _PROSE_LINE or (len(line) > _PROSE_LINE // 2 and _TWO_SENTENCES.search(line)):
             return match.start()
     return None
 
