@@ -44,7 +44,9 @@ _SPEAKER_LABEL = re.compile(r"^[ \t]*>>[ \t]*(?P<name>[A-ZÀ-Þ][A-ZÀ-Þ'’.\-
 _LIST_CUES = [
     ("panellist", re.compile(r"\b(?:speakers?|panel+ists?|discussants?|panel)\s+(?:include|includes|are|will be)\b|"
                              r"\bwith (?:presentations|interventions|contributions) (?:from|by)\b", re.I)),
-    ("organizer", re.compile(r"\b(?:co-?)?organi[sz]ers?\s+(?:include|are)\b", re.I)),
+    ("reporter", re.compile(r"\breport\s+(?:was\s+|will be\s+)?(?:prepared|written|compiled)\s+by\b", re.I)),
+    ("organizer", re.compile(r"\b(?:co-?)?organi[sz]ers?\s+(?:include|are)\b|"
+                             r"\b(?:prepared|organi[sz]ed|co-organi[sz]ed|convened|proposed)\s+by\b", re.I)),
 ]
 # "The proposer, Eszter Kovács of the Hungarian Civil Liberties Network, will moderate."
 _AFTER_NAME = re.compile(r"[^.;!?\n]{0,100}?\b(?:will|would|shall|is to|was to)\s+(moderate|chair|facilitate|report)\b",

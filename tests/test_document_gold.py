@@ -17,7 +17,7 @@ from igfkg.ingest.report import parse_report
 DEV = Path(__file__).resolve().parent / "fixtures" / "documents" / "dev"
 TARGET = 0.95
 #: Fields below the target on the dev set today, with the floor they keep.
-GAPS = {"organisers": 0.9, "moderators": 0.9, "organiser_organisations": 0.8, "affiliations": 0.9}
+GAPS = {"organiser_organisations": 0.8, "affiliations": 0.9}
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,8 @@ def test_no_invented_people(totals):
 
 
 @pytest.mark.parametrize("field", ["sessions", "title", "date", "number", "year", "session_kind",
-                                   "remote_moderators", "speakers", "rapporteurs", "utterance speakers"])
+                                   "organisers", "moderators", "remote_moderators", "speakers", "rapporteurs",
+                                   "utterance speakers"])
 def test_fields_at_target(totals, field):
     assert totals[field].precision >= TARGET and totals[field].recall >= TARGET, totals[field]
 

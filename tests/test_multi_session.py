@@ -25,7 +25,7 @@ ROLE_LISTS = {"organisers": "organizer", "moderators": "moderator", "remote_mode
 # read as "<Name>, <Organisation>", an organisation name with a place in
 # brackets ("Centre for Internet Policy Research (Kampala)").
 KNOWN_GAPS = {
-    ("proposal-2008-list", "roles"), ("proposal-2011-list", "roles"), ("proposal-2013-accepted-list", "roles"),
+    ("proposal-2011-list", "roles"), ("proposal-2013-accepted-list", "roles"),
 }
 
 
