@@ -17,10 +17,12 @@ from .meetings import meeting_place
 from .passages import cut_passages
 from .fields import make_organisation
 from .organisations import gazetteer
+from .organisers import organisers_in_text
 from .people import FREE_TEXT, people_in_text
 from .events import events_in
 from .examples import examples_in
-from .principles import principles_in
+from .principles import goals_in, principles_in
+from .themes import theme_of
 from .records import Organisation, Passage, ReportRecord, RoleAssignment, Section, Span
 from .sessions import meeting_year, session_kind, session_label
 from .titles import header_title, session_title  # noqa: F401  (header_title: used by the block readers)
@@ -130,6 +132,8 @@ def _read_fields(record: ReportRecord, sections: list[Section], running_text: bo
                     record.roles.append(role)
         elif key == "theme" and record.theme is None:
             record.theme = _first_line(text, a, b)
+        elif key == "subtheme" and record.subtheme is None:
+            record.subtheme = _first_line(text, a, b)
         elif key == "format" and record.format is None:
             record.format = _first_line(text, a, b)
         elif key == "statistics":
@@ -147,18 +151,29 @@ def _read_fields(record: ReportRecord, sections: list[Section], running_text: bo
                 record.previous_workshops = (bool(_YES.match(answer)), Span(text[a:b], a, b))
     record.quality_notes = quality_notes(record.figures)
     _fill_place(record)
+    _read_themes(record)
+    scope = (sections[0].start, sections[-1].end) if sections else (0, 0)
+    record.goals = goals_in(text, passages if running_text else [], *scope)
     if not running_text:
         record.roles = _merge_roles(_unify_people(record.roles))
         return
     section_lang = _section_languages(passages)
     known = [r.person for r in record.roles if r.person]
-    roles = _unify_people(record.roles + people_in_text(text, sections, known, section_lang))
+    roles = _unify_people(record.roles + people_in_text(text, sections, known, section_lang)
+                          + organisers_in_text(text, sections))
     mentions = [r.person for r in roles if r.person]
     record.roles = _merge_roles(roles)
     record.principles = principles_in(text, passages)
     record.examples = examples_in(text, sections, mentions, record.principles)
     record.events = events_in(text, sections)
     record.organisations_mentioned = _organisations_named(text, sections)
+
+
+def _read_themes(record: ReportRecord) -> None:
+    """The theme and sub-theme fields as concepts of the IGF themes."""
+    year = int(record.meeting_year.value) if record.meeting_year and record.meeting_year.value.isdigit() else None
+    found = [theme_of(span, year) for span in (record.theme, record.subtheme) if span]
+    record.themes = [t for t in found if t]
 
 
 def _org_role(org: Organisation) -> RoleAssignment:
