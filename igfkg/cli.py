@@ -363,8 +363,10 @@ def ask(obj: Context, question, as_json):
 @click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
               help="Let SPARQL SERVICE and LOAD reach this host (repeatable); by default the server "
                    "makes no outbound requests.")
+@click.option("--max-queries", default=4, show_default=True,
+              help="SPARQL queries at once; beyond, a 503 with Retry-After.")
 @click.pass_obj
-def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service):
+def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service, max_queries):
     """Start the web service (SPARQL endpoint, JSON API, pages) with waitress."""
     import waitress
 
@@ -372,7 +374,7 @@ def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, al
 
     kb = obj.open()
     kb.allowed_service_hosts = tuple(allow_service)
-    app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit)
+    app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit, max_queries=max_queries)
     click.echo(f"igfkg serving {kb.config.home} on http://{host}:{port}/ "
                f"(SPARQL at /sparql, writes {'on' if token else 'off'})", err=True)
     try:
@@ -381,6 +383,30 @@ def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, al
                        max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
     finally:
         kb.close()
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Fix what disagrees (the report graphs are the truth).")
+@click.pass_obj
+def check(obj: Context, repair):
+    """Check that the report graphs, the merged default graph and the search
+    index agree; exit status 1 if they do not (and --repair was not given).
+
+    Opening the knowledge base already finishes a write a crash interrupted;
+    this looks at everything.
+    """
+    with obj.open() as kb:
+        try:
+            problems = kb.check(repair=repair)
+            reports, passages = len(kb.report_ids()), kb.index.count()
+        except KnowledgeBaseError as exc:
+            raise click.ClickException(str(exc)) from None
+    for problem in problems:
+        click.echo(f"{'repaired' if repair else 'problem'}: {problem}", err=not repair)
+    if not problems:
+        click.echo(f"consistent: {reports} reports, {passages} passages in the search index")
+    elif not repair:
+        sys.exit(1)
 
 
 @main.command()

@@ -75,6 +75,13 @@ class Iris:
     def principle(self, key: str) -> ox.NamedNode:
         return self._node("principle", key)
 
+    def goal(self, key: str) -> ox.NamedNode:
+        """A Sustainable Development Goal ("5") or target ("5.b")."""
+        return self._node("sdg", key)
+
+    def theme(self, key: str) -> ox.NamedNode:
+        return self._node("theme", key)
+
     def term(self, key: str) -> ox.NamedNode:
         return self._node("term", key)
 

@@ -19,6 +19,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,10 +118,12 @@ class KnowledgeBase:
         self.version = 0  # bumped by every write, so caches of graph content know to refresh
         # Hosts SERVICE and LOAD may reach; none by default: no query makes the machine fetch a URL.
         self.allowed_service_hosts: tuple[str, ...] = ()
+        self._steps = 0
         if not self.read_only:
             if not config.settings_path.exists():
                 save_settings(config)
             self._install_ontology()
+            self._recover()
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -175,11 +178,12 @@ class KnowledgeBase:
         mapping.update(self._names_in_store([p for p in people if p.key not in mapping], graph))
         rename_people(record, mapping)
         quads = report_quads(record, self.iris, session_nodes)
-        year = int(record.meeting_year.value) if record.meeting_year else None
         rows = passage_rows(record)
         vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
-        self._replace_graph(graph, quads, moves)
-        self.index.replace_report(record.report_id, rows, vectors)
+        with self._intent("ingest", record.report_id):
+            self._replace_graph(graph, quads, moves)
+            self._step("graph")
+            self.index.replace_report(record.report_id, rows, vectors)
         self._entity_labels = None
         self.version += 1
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
@@ -246,8 +250,10 @@ class KnowledgeBase:
         if not self.store.contains_named_graph(graph):
             raise UnknownReport(_unknown_message(report_id, self.report_ids()))
         count = sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
-        self.store.update(_drop_graph(graph))
-        self.index.remove_report(report_id)
+        with self._intent("remove", report_id):
+            self.store.update(_drop_graph(graph))
+            self._step("graph")
+            self.index.remove_report(report_id)
         self._entity_labels = None
         self.version += 1
         return count
@@ -279,6 +285,136 @@ class KnowledgeBase:
             quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
         self._replace_graph(graph, quads)
 
+    # -- crash safety: a recorded intent, finished on the next open -------------
+    #
+    # Every write that touches the graph and the index records first what it
+    # is about to do (write-intent.json in the data directory), and clears it
+    # once both are written. The graph update is one transaction, so after a
+    # crash the graph holds either the old report or the new one; the next
+    # open that may write finds the intent and brings the index in step with
+    # the graph for that report (the graph is the truth), then drops FAISS ids
+    # SQLite does not hold. No command has to be run by hand.
+
+    @property
+    def intent_path(self) -> Path:
+        return self.config.home / "write-intent.json"
+
+    @contextmanager
+    def _intent(self, operation: str, report_id: str | None):
+        import json
+        import os
+
+        tmp = self.intent_path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as out:
+            json.dump({"operation": operation, "report": report_id}, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.intent_path)
+        self._step("intent")
+        yield
+        self.intent_path.unlink(missing_ok=True)
+        self._step("done")
+
+    def _step(self, name: str) -> None:
+        """A write step is done. Tests set IGFKG_CRASH_AFTER=N to have the
+        process kill itself (SIGKILL, no clean-up) after the N-th step."""
+        import os
+
+        self._steps += 1
+        crash_after = os.environ.get("IGFKG_CRASH_AFTER")
+        if crash_after and self._steps == int(crash_after):
+            import signal
+
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def _recover(self) -> None:
+        """Finish what a crashed write left: the index follows the graph."""
+        import json
+
+        if not self.intent_path.exists():
+            return
+        try:
+            intent = json.loads(self.intent_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            intent = {"operation": "unknown", "report": None}
+        if intent.get("report"):
+            self._resync_report(intent["report"])
+        else:  # a reindex, or an intent that cannot be read: the whole index
+            self.sync_index()
+        for report_id in sorted(self.index.reconcile()):
+            self._resync_report(report_id)
+        self.intent_path.unlink(missing_ok=True)
+
+    def _resync_report(self, report_id: str) -> None:
+        """The index rows and vectors of one report, made again from its graph."""
+        rows = self._passages_from_graph(report_id) \
+            if self.store.contains_named_graph(self.iris.report(report_id)) else []
+        if rows:
+            self.index.replace_report(report_id, rows, self.encoder.encode(embedding_inputs(rows)))
+        else:
+            self.index.remove_report(report_id)
+
+    def check(self, repair: bool = False) -> list[str]:
+        """Disagreements between the report graphs, the default-graph merge and
+        the passage index, one line each; with repair, each is fixed (the
+        graphs are the truth) and the lines say what was found."""
+        problems = []
+        in_graph, in_index = set(self.report_ids()), self.index.report_ids()
+        for report_id in sorted(in_index - in_graph):
+            problems.append(f"{report_id}: in the search index but not in the graph")
+            if repair:
+                self.index.remove_report(report_id)
+        counts = self._graph_passage_counts()
+        indexed = dict(self.index.db.execute("SELECT report, COUNT(*) FROM passages GROUP BY report").fetchall())
+        for report_id in sorted(in_graph):
+            if counts.get(report_id, 0) != indexed.get(report_id, 0):
+                problems.append(f"{report_id}: {counts.get(report_id, 0)} passages in the graph, "
+                                f"{indexed.get(report_id, 0)} in the search index")
+                if repair:
+                    self._resync_report(report_id)
+        problems += self._check_vectors(repair)
+        unmerged = self._unmerged_count()
+        if unmerged:
+            problems.append(f"default graph: {unmerged} triples of report graphs are missing from the merge")
+            if repair:
+                self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ {self._unmerged_pattern()} }}")
+        if repair and problems:
+            self._changed()
+        return problems
+
+    def _check_vectors(self, repair: bool) -> list[str]:
+        found = self.index.vector_problems()
+        if not (found["extra"] or found["duplicates"] or found["missing"] or found["approximate_stale"]):
+            return []
+        if repair:
+            for report_id in sorted(self.index.reconcile()):
+                self._resync_report(report_id)
+        return [f"search vectors: {len(found['extra'])} ids without a passage, {len(found['duplicates'])} "
+                f"held twice, reports lacking vectors: {', '.join(sorted(found['missing'])) or 'none'}"
+                + ("; the approximate index is stale" if found["approximate_stale"] else "")]
+
+    def _graph_passage_counts(self) -> dict[str, int]:
+        """Passages per report graph, counted as _passages_from_graph reads them."""
+        counts = {}
+        for row in self.store.query(
+                "SELECT ?g (COUNT(?p) AS ?n) WHERE { GRAPH ?g { ?p nif:referenceContext ?g ; igf:section ?s ;"
+                " nif:beginIndex ?b ; nif:endIndex ?e ; dcterms:language ?l ; nif:anchorOf ?t } } GROUP BY ?g",
+                prefixes=PREFIXES):
+            report_id = self.iris.report_id_of(row["g"].value)
+            if report_id:
+                counts[report_id] = int(row["n"].value)
+        return counts
+
+    def _unmerged_pattern(self) -> str:
+        prefix = ox.Literal(self.iris.base + "report/")
+        return (f"GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {prefix}) || ?g = {self.iris.ontology_graph()}) "
+                "FILTER NOT EXISTS { ?s ?p ?o }")
+
+    def _unmerged_count(self) -> int:
+        for row in self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {self._unmerged_pattern()} }}"):
+            return int(row["n"].value)
+        return 0
+
     # -- passage index -------------------------------------------------------
 
     @property
@@ -301,6 +437,7 @@ class KnowledgeBase:
             try:
                 self._index = PassageIndex(self.config.index_path, self.embeddings,
                                            approximate_threshold=self.config.approximate_threshold)
+                self._index.step_hook = self._step
             except SearchIndexError as exc:
                 raise KnowledgeBaseError(str(exc)) from None
         return self._index
@@ -353,8 +490,9 @@ class KnowledgeBase:
             self._index = None
         import shutil
 
-        shutil.rmtree(self.config.index_path, ignore_errors=True)
-        self.sync_index()
+        with self._intent("reindex", None):
+            shutil.rmtree(self.config.index_path, ignore_errors=True)
+            self.sync_index()
         return self.index.count()
 
     def _passages_from_graph(self, report_id: str) -> list[dict]:
@@ -531,7 +669,7 @@ def _rename_node(old: ox.NamedNode, new: ox.NamedNode) -> list[str]:
     object, in the named graphs and in the default graph."""
     steps = []
     for where in ("GRAPH ?g { %s }", "%s"):
-        for pattern in (f"{{s}} ?p ?o", f"?s ?p {{s}}"):
+        for pattern in ("{s} ?p ?o", "?s ?p {s}"):
             before, after = where % pattern.format(s=old), where % pattern.format(s=new)
             steps.append(f"DELETE {{ {before} }} INSERT {{ {after} }} WHERE {{ {before} }}")
     return steps

@@ -204,6 +204,7 @@ def _write_session(w: _Writer, report, r: ReportRecord, ws: ox.NamedNode) -> Non
         w.fact(ws, N(IGF + "dataQualityNote"), ox.Literal(note), stats_span)
     for role in r.roles:
         _write_role(w, ws, role)
+    _write_themes(w, ws, r)
     _write_running_text(w, ws, r)
 
 
@@ -291,12 +292,7 @@ def _mention(w: _Writer, node, span: Span) -> None:
 
 def _write_running_text(w: _Writer, ws, r: ReportRecord) -> None:
     """Principles, examples, earlier events and organisations named in the text."""
-    for mention in r.principles:
-        concept = w.iris.principle(mention.concept)
-        passage = w.passage_at(mention.source.start)
-        if passage is not None:
-            w.fact(passage, N(DCTERMS + "subject"), concept, mention.source, mention.confidence)
-        w.fact(ws, N(DCTERMS + "subject"), concept, mention.source, mention.confidence)
+    _write_concepts(w, ws, r.principles, w.iris.principle)
     for org in r.organisations_mentioned:
         _mention(w, _write_organisation(w, org), org.name)
     for example in r.examples:
@@ -315,6 +311,28 @@ def _write_running_text(w: _Writer, ws, r: ReportRecord) -> None:
             w.add(place, N(SCHEMA + "name"), ox.Literal(event.place))
             w.fact(node, N(SCHEMA + "location"), place, event.label, 0.8)
         w.fact(ws, N(IGF + "buildsOn"), node, event.label, 0.8)
+
+
+def _write_concepts(w: _Writer, ws, mentions, node_of) -> None:
+    """Principles or goals the text names: ``dcterms:subject`` on the passage
+    and the session for every mention, and on the session ``igf:discusses``
+    or ``igf:mentionsInPassing`` (sub-properties of dcterms:subject)."""
+    for mention in mentions:
+        concept = node_of(mention.concept)
+        passage = w.passage_at(mention.source.start)
+        if passage is not None:
+            w.fact(passage, N(DCTERMS + "subject"), concept, mention.source, mention.confidence)
+        w.fact(ws, N(DCTERMS + "subject"), concept, mention.source, mention.confidence)
+        how = "discusses" if mention.discussed else "mentionsInPassing"
+        w.fact(ws, N(IGF + how), concept, mention.source, mention.confidence)
+
+
+def _write_themes(w: _Writer, ws, r: ReportRecord) -> None:
+    """The session's theme fields and the goals its page lists (read even
+    without running text: they are labelled fields)."""
+    for theme in r.themes:
+        w.fact(ws, N(IGF + "hasTheme"), w.iris.theme(theme.concept), theme.source, theme.confidence)
+    _write_concepts(w, ws, r.goals, w.iris.goal)
 
 
 def _write_example(w: _Writer, ws, example) -> None:

@@ -330,7 +330,8 @@ def _settle_people(record: ReportRecord, refused: list[Rejection]) -> None:
     for person in people:
         if len(person.name.split()) > 1:
             full.setdefault(_parts_key(person.name), []).append(person)
-    canonical = {key: _preferred(record.text, forms) for key, forms in full.items()}
+    folded = fold(record.text)  # once: a transcript is long and has many names
+    canonical = {key: _preferred(record.text, folded, forms) for key, forms in full.items()}
     by_part: dict[str, set[str]] = {}
     for key, person in canonical.items():
         for part in fold(person.name).split():
@@ -409,13 +410,14 @@ def _parts_key(name: str) -> tuple[str, ...]:
     return tuple(sorted(fold(name.lower().translate(_PLAIN_LETTERS)).split()))
 
 
-def _preferred(text: str, forms: list[Person]) -> Person:
-    """Of the ways one name is written, the given-name-first one."""
+def _preferred(text: str, folded: str, forms: list[Person]) -> Person:
+    """Of the ways one name is written, the given-name-first one. ``folded``
+    is ``fold(text)``."""
     def rank(person: Person):
         tokens = person.name.split()
         given_first = is_given_name(tokens[0])
         as_written = text.count(person.name)  # "Chidi Okafor" in capitals over "okafor chidi"
-        written = len(re.findall(re.escape(fold(person.name)), fold(text)))
+        written = folded.count(fold(person.name))
         accents = sum(1 for ch in person.name if ord(ch) > 127)
         return (given_first, as_written, written, accents)
     return max(forms, key=rank)

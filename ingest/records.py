@@ -81,8 +81,20 @@ class Figure:
 class PrincipleMention:
     """A passage of text that names a principle of the SKOS scheme."""
 
-    concept: str  # key under principle/, e.g. "transparency"
+    concept: str  # key under principle/ (or sdg/ for goals), e.g. "transparency", "5.b"
     source: Span
+    confidence: float
+    # True: the session is about it (named in its discussion); False: only
+    # mentioned in passing (agenda, policy questions, once by a bare word).
+    discussed: bool = True
+
+
+@dataclass(frozen=True)
+class ThemeMention:
+    """A theme field value normalised to a concept of ontology/themes.ttl."""
+
+    concept: str  # key under theme/, e.g. "access-and-diversity"
+    source: Span  # the field value
     confidence: float
 
 
@@ -170,6 +182,9 @@ class ReportRecord:
     gender_notes: Span | None = None
     previous_workshops: tuple[bool, Span] | None = None
     principles: list[PrincipleMention] = field(default_factory=list)
+    goals: list[PrincipleMention] = field(default_factory=list)  # SDGs and targets (ontology/sdgs.ttl)
+    themes: list[ThemeMention] = field(default_factory=list)  # theme/sub-theme fields (ontology/themes.ttl)
+    subtheme: Span | None = None
     examples: list[Example] = field(default_factory=list)
     events: list[LinkedEvent] = field(default_factory=list)
     organisations_mentioned: list[Organisation] = field(default_factory=list)

@@ -1,7 +1,9 @@
 """The igfkg vocabulary: namespaces (declared once, here) and the Turtle files.
 
 ``vocabulary.ttl`` classes and properties, ``principles.ttl`` the SKOS scheme
-of multistakeholder principles, ``glossary.ttl`` a bilingual thesaurus of
+of multistakeholder principles, ``frameworks.ttl`` the principle frameworks
+(Tunis 2005 ... São Paulo 2024) and their crosswalk, ``themes.ttl`` the IGF
+themes by year, ``sdgs.ttl`` the Sustainable Development Goals, ``glossary.ttl`` a bilingual thesaurus of
 Internet-governance terms, ``organisations.ttl`` the gazetteer, ``groups.ttl`` stakeholder and UN regional groups, ``shapes.ttl`` SHACL shapes for a report
 graph and ``context.jsonld`` the JSON-LD context used for exports.
 Files that describe data (gazetteer) use relative IRIs resolved against the
@@ -36,7 +38,9 @@ PREFIXES = {
 
 #: Files loaded into the knowledge base's ontology graph.
 GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl", "session-kinds.ttl",
-               "groups.ttl")
+               "groups.ttl", "frameworks.ttl", "themes.ttl", "sdgs.ttl")
+#: Files whose concepts a text can name as principles, goals or themes.
+FRAMEWORK_FILES = ("principles.ttl", "frameworks.ttl", "sdgs.ttl", "themes.ttl")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
 
@@ -67,7 +71,8 @@ def labelled_nodes(filename: str, segment: str) -> dict[str, list[tuple[str, str
                          base_iri=_PLACEHOLDER_BASE):
         subject = quad.subject.value
         predicate = quad.predicate.value
-        if not subject.startswith(prefix) or predicate not in (SKOS + "prefLabel", SKOS + "altLabel"):
+        if not subject.startswith(prefix) or predicate not in (SKOS + "prefLabel", SKOS + "altLabel",
+                                                               SKOS + "hiddenLabel"):
             continue
         is_pref = predicate == SKOS + "prefLabel"
         found.setdefault(subject[len(prefix):], []).append(

@@ -25,12 +25,18 @@ from igfkg.ingest.passages import sentence_spans
 from igfkg.ingest.text import fold
 from igfkg.ontology import PREFIXES
 
-from . import intents
+from . import graphqa, intents
 from .linking import WORKSHOP_NUMBER, EntityTable, Link, link
 from .lexical import tokens
 
 PLACEHOLDERS = {"person": "[PERSON]", "org": "[ORG]", "example": "[EXAMPLE]", "principle": "[PRINCIPLE]",
-                "workshop": "[WORKSHOP]", "collection": "[COLLECTION]"}
+                "workshop": "[WORKSHOP]", "collection": "[COLLECTION]", "goal": "[GOAL]"}
+# A principle and the same principle in other frameworks: itself, its exact
+# matches (transitively) and its close matches, both ways (the crosswalk).
+SAME_PRINCIPLE = ("(skos:exactMatch|^skos:exactMatch)*/(skos:closeMatch|^skos:closeMatch)?/"
+                  "(skos:exactMatch|^skos:exactMatch)*")
+# Sessions that discussed a concept: with their meeting year, for "when first".
+DISCUSSED = ("?w igf:discusses ?c ; schema:name ?name . OPTIONAL { ?w schema:superEvent/igf:year ?year } ")
 ROLE_PROPERTIES = {"moderator": "igf:moderator", "remote_moderator": "igf:remoteModerator",
                    "organizer": "schema:organizer", "reporter": "igf:reporter", "panellist": "igf:panellist"}
 FIGURES = [  # (pattern on the folded question, property, English, French)
@@ -120,6 +126,23 @@ TEMPLATES = {
     "events_built_on": "${W}?w igf:buildsOn ?x . ?x schema:name ?label . BIND(?w AS ?s) BIND(igf:buildsOn AS ?p) "
                        "BIND(?x AS ?o)",
 }
+TEMPLATES.update({
+    "sessions_discussed": "VALUES ?c0 { <$principle> }\n  ?c0 " + SAME_PRINCIPLE + " ?c .\n  " + DISCUSSED +
+                          "BIND(?w AS ?x) BIND(?name AS ?label) BIND(?w AS ?s) BIND(igf:discusses AS ?p) BIND(?c AS ?o) "
+                          "BIND(STR(?year) AS ?aff)",
+    "first_discussed": "VALUES ?c0 { <$principle> }\n  ?c0 " + SAME_PRINCIPLE + " ?c .\n  " + DISCUSSED +
+                       "FILTER(BOUND(?year)) { SELECT (MIN(?y0) AS ?year) WHERE { VALUES ?c1 { <$principle> } ?c1 "
+                       + SAME_PRINCIPLE + " ?c2 . ?w0 igf:discusses ?c2 ; schema:superEvent/igf:year ?y0 } }\n  "
+                       "BIND(?w AS ?x) BIND(?name AS ?label) BIND(?w AS ?s) BIND(igf:discusses AS ?p) BIND(?c AS ?o) "
+                       "BIND(STR(?year) AS ?aff)",
+    "frameworks_of": "VALUES ?c0 { <$principle> }\n  ?c0 (" + SAME_PRINCIPLE + ")|skos:broadMatch|^skos:narrowMatch ?c .\n  "
+                     "?c skos:inScheme ?x . ?x dcterms:issued ?issued ; skos:prefLabel ?name FILTER(lang(?name) = \"$lang\") "
+                     "OPTIONAL { ?c skos:notation ?n } BIND(CONCAT(?name, \" (\", STR(?issued), \")\") AS ?label) "
+                     "BIND(?c AS ?s) BIND(skos:inScheme AS ?p) BIND(?x AS ?o) BIND(?n AS ?aff)",
+    "sessions_for_goal": "VALUES ?c0 { <$goal> }\n  ?c skos:broader? ?c0 .\n  " + DISCUSSED +
+                         "BIND(?w AS ?x) BIND(?name AS ?label) BIND(?w AS ?s) BIND(igf:discusses AS ?p) BIND(?c AS ?o) "
+                         "BIND(STR(?year) AS ?aff)",
+})
 WORKSHOP_PROPERTIES = {"title": "schema:name", "format": "igf:format", "theme": "igf:theme", "date": "schema:startDate"}
 TEMPLATE_OF = {**{kind: "role" for kind in ROLE_PROPERTIES}, **{kind: "workshop_property" for kind in WORKSHOP_PROPERTIES}}
 PREFIX_BLOCK = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()
@@ -151,6 +174,10 @@ class Answerer:
     def ask(self, question: str) -> dict:
         lang = _language(question)
         links = link(question, self.table, self.kb.encoder)
+        # First route: query graphs over the real data (querygraph.py); the templates below are the fallback.
+        routed = graphqa.answer(self, question, lang, links)
+        if routed is not None:
+            return routed
         delexicalised = _delexicalise(question, links)
         linked = {kind for kind, found in links.items() if found}
         for kind_name, score in intents.rank_kinds(delexicalised, self.kb.encoder, linked)[:3]:
@@ -208,7 +235,7 @@ class Answerer:
         workshops = [l.entity.iri for l in links.get("workshop", [])[:3]]
         slots = {k: v[0].entity.iri for k, v in links.items() if v}
         slots.setdefault("target", next((slots[k] for k in ("example", "person", "org", "principle") if k in slots), ""))
-        for name in ("person", "org", "example", "principle", "collection"):
+        for name in ("person", "org", "example", "principle", "collection", "goal"):
             slots.setdefault(name, "")
         slots["W"] = f"VALUES ?w {{ {' '.join(f'<{iri}>' for iri in workshops)} }}\n  " if workshops else ""
         slots["lang"] = lang
@@ -501,6 +528,13 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
         return (f"{len(labels)} exemple(s) : {items}." if fr else f"{len(labels)} example(s): {items}.")
     if kind == "example_outcome":
         return " ".join(labels)
+    if kind in ("sessions_discussed", "sessions_for_goal", "first_discussed"):
+        return _sessions_by_year(answer, table, lang)
+    if kind == "frameworks_of":
+        return (("Cadres : " if fr else "Frameworks: ") + "; ".join(
+            f"{r['label']}" + (f" n° {r['affiliation']}" if fr and r["affiliation"] else
+                               f" no. {r['affiliation']}" if r["affiliation"] else "")
+            for r in answer.rows) + ".")
     if kind == "workshop_of":
         return _join([_workshop_phrase(r["iri"], table, lang) for r in answer.rows if r["iri"]] or labels, lang) + "."
     if kind == "figure":
@@ -521,6 +555,22 @@ def _phrase(answer: GraphAnswer, labels: list[str], question: str, lang: str, ta
     if kind in ("format", "theme", "gender", "events_built_on"):
         return f"{names}" + (f" ({where})." if where else ".")
     return names
+
+
+def _sessions_by_year(answer: GraphAnswer, table: EntityTable, lang: str) -> str:
+    """"IGF 2013: workshop 41 ("…"); IGF 2014: …", earliest year first."""
+    by_year: dict[str, list[str]] = {}
+    for row in answer.rows:
+        name = _workshop_phrase(row["iri"], table, lang) or f"\u201c{row['label']}\u201d"
+        year = row["affiliation"] or "?"
+        if name not in by_year.setdefault(year, []):
+            by_year[year].append(name)
+    prefix = "FGI" if lang == "fr" else "IGF"
+    first = "Première fois : " if lang == "fr" else "First discussed: "
+    parts = [f"{prefix} {year} : {_join(names, lang)}" if lang == "fr" else f"{prefix} {year}: {_join(names, lang)}"
+             for year, names in sorted(by_year.items())]
+    text = "; ".join(parts) + "."
+    return (first + text) if answer.kind == "first_discussed" else text
 
 
 _MONTHS = {"en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",

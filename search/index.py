@@ -12,7 +12,12 @@ Files under the index directory:
   passage count passes the configured threshold.
 
 Adding, replacing or removing a report touches only its rows and ids.
-FAISS files are written to a temporary name and renamed into place.
+SQLite is committed first, then the FAISS files are written to a temporary
+name and renamed into place: after a crash between the two, FAISS may hold
+ids SQLite no longer has and lack the new ones, never the reverse order of
+truth. ``reconcile`` (run when the knowledge base recovers from a crash)
+drops FAISS ids SQLite does not hold, and duplicates; ids are removed
+before they are added, so no id is ever held twice.
 """
 from __future__ import annotations
 
@@ -85,6 +90,11 @@ class PassageIndex:
         self._approximate = None
         self._loaded = False
         self._lexical = LexicalIndex()
+        self.step_hook = None  # called with a step name after each durable write (crash tests)
+
+    def _step(self, name: str) -> None:
+        if self.step_hook is not None:
+            self.step_hook(name)
 
     def _add_missing_columns(self) -> None:
         """Indexes built before document kinds lack two columns: add them."""
@@ -150,6 +160,7 @@ class PassageIndex:
             tmp = path.with_suffix(".tmp")
             faiss.write_index(index, str(tmp))
             os.replace(tmp, path)
+            self._step("index-vectors")
 
     # -- writing -----------------------------------------------------------
 
@@ -158,7 +169,7 @@ class PassageIndex:
         if len(rows) != len(vectors):
             raise ValueError("one vector per passage")
         self._load(dim=vectors.shape[1])
-        with self.db:
+        with self.db:  # rows first, committed: they are what the vectors are checked against
             old = self._delete_rows(report)
             new_ids = []
             for row in rows:
@@ -168,15 +179,16 @@ class PassageIndex:
                     (report, row["section"], row["start"], row["end"], row["lang"], row.get("year"), row["text"],
                      row.get("kind"), row.get("speaker")))
                 new_ids.append(cursor.lastrowid)
-            self._remove_vectors(old)
-            if new_ids:
-                ids = np.asarray(new_ids, dtype=np.int64)
-                vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-                self._exact.add_with_ids(vectors, ids)
-                if self._approximate is not None:
-                    self._approximate.add_with_ids(vectors, ids)
-            self._maybe_build_approximate()
-            self._save()
+        self._step("index-rows")
+        self._remove_vectors(old + new_ids)  # new ids too: an id is never held twice
+        if new_ids:
+            ids = np.asarray(new_ids, dtype=np.int64)
+            vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+            self._exact.add_with_ids(vectors, ids)
+            if self._approximate is not None:
+                self._approximate.add_with_ids(vectors, ids)
+        self._maybe_build_approximate()
+        self._save()
 
     def remove_report(self, report: str) -> int:
         self._load()
@@ -184,9 +196,51 @@ class PassageIndex:
             return 0
         with self.db:
             old = self._delete_rows(report)
-            self._remove_vectors(old)
-            self._save()
+        self._step("index-rows")
+        self._remove_vectors(old)
+        self._save()
         return len(old)
+
+    # -- consistency ---------------------------------------------------------
+
+    def vector_problems(self) -> dict:
+        """How FAISS disagrees with SQLite: ids it holds that SQLite does not
+        (``extra``), ids it holds twice (``duplicates``), and the reports
+        whose rows have no vector (``missing``)."""
+        import faiss
+
+        self._load()
+        row_ids = {i for (i,) in self.db.execute("SELECT id FROM passages")}
+        held = faiss.vector_to_array(self._exact.id_map).astype(np.int64) if self._exact is not None else \
+            np.zeros(0, dtype=np.int64)
+        unique, counts = np.unique(held, return_counts=True)
+        duplicates = {int(i) for i in unique[counts > 1]}
+        extra = {int(i) for i in unique} - row_ids
+        missing_ids = sorted(row_ids - {int(i) for i in unique})
+        missing = set()
+        for start in range(0, len(missing_ids), 500):
+            chunk = missing_ids[start:start + 500]
+            missing |= {r for (r,) in self.db.execute(
+                f"SELECT DISTINCT report FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        approximate_stale = self._approximate is not None and self._exact is not None and \
+            self._approximate.ntotal != self._exact.ntotal
+        return {"extra": extra, "duplicates": duplicates, "missing": missing, "approximate_stale": approximate_stale}
+
+    def reconcile(self) -> set[str]:
+        """Drop FAISS ids SQLite does not hold, and duplicated ones; rebuild a
+        stale IVF index. Returns the reports whose vectors must be computed again."""
+        problems = self.vector_problems()
+        bad = sorted(problems["extra"] | problems["duplicates"])
+        if bad:
+            self._remove_vectors(bad)
+        missing = problems["missing"] | {r for (r,) in self.db.execute(
+            f"SELECT DISTINCT report FROM passages WHERE id IN ({','.join('?' * len(bad))})", bad)} if bad else \
+            problems["missing"]
+        if bad or problems["approximate_stale"]:
+            if self._approximate is not None:
+                self._approximate = build_ivf(self._exact) if self._exact.ntotal else None
+            self._save()
+        return missing
 
     def _delete_rows(self, report: str) -> list[int]:
         """Delete a report's rows (inside the caller's transaction) and bump the generation."""

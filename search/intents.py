@@ -128,6 +128,30 @@ KINDS += [
         "Quels principes illustre [EXAMPLE] ?")),
 ]
 
+# Principles across frameworks and years, and the SDGs (ontology/frameworks.ttl, sdgs.ttl).
+KINDS += [
+    Kind("sessions_discussed", ("principle",), r"which sessions?|what sessions?|quelles? sessions?|qu[ée] sesiones|"
+         r"which workshops? discussed|sessions? (?:that|which) discussed", (
+        "Which sessions discussed [PRINCIPLE]?", "Which sessions discussed the principle [PRINCIPLE]?",
+        "Which sessions discussed [PRINCIPLE] of NETmundial?", "What sessions were about [PRINCIPLE]?",
+        "Quelles sessions ont discuté de [PRINCIPLE] ?", "Quelles sessions ont abordé [PRINCIPLE] ?",
+        "¿Qué sesiones discutieron [PRINCIPLE]?")),
+    Kind("first_discussed", ("principle",), r"\bfirst\b|earliest|premi[eè]re fois|pour la premi|primera vez|since when|depuis quand", (
+        "When was [PRINCIPLE] first discussed?", "When did a session first discuss [PRINCIPLE]?",
+        "Which year was [PRINCIPLE] first discussed?",
+        "Quand [PRINCIPLE] a-t-il été discuté pour la première fois ?", "Depuis quand discute-t-on de [PRINCIPLE] ?",
+        "¿Cuándo se discutió [PRINCIPLE] por primera vez?")),
+    Kind("frameworks_of", ("principle",), r"framework|cadres?\b|marcos?\b|sets? of principles|include|inclu|comprennent|"
+         r"contiennent|which declarations?", (
+        "Which frameworks include [PRINCIPLE]?", "Which sets of principles include [PRINCIPLE]?",
+        "In which frameworks does [PRINCIPLE] appear?", "Quels cadres incluent [PRINCIPLE] ?",
+        "Quels cadres de principes contiennent [PRINCIPLE] ?", "¿Qué marcos incluyen [PRINCIPLE]?")),
+    Kind("sessions_for_goal", ("goal",), r"serv|contribut|sdg|odd|ods|goal|objecti|target|cible|meta", (
+        "Which sessions served [GOAL]?", "Which sessions contributed to [GOAL]?", "Which sessions addressed [GOAL]?",
+        "Quelles sessions ont servi [GOAL] ?", "Quelles sessions ont contribué à [GOAL] ?",
+        "¿Qué sesiones contribuyeron al [GOAL]?")),
+]
+
 # Questions about ideas rather than facts: answered from the passages.
 KINDS.append(Kind("passage", (), r"^(?:what is|what are|what does|why|how (?:can|could|should|do|does|did)|"
                   r"explain|describe|qu'est-ce|que (?:signifie|veut)|pourquoi|comment)\b|"

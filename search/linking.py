@@ -61,14 +61,19 @@ class EntityTable:
 
     def __init__(self, kb, base: str):
         self.entities: dict[str, Entity] = {}
-        for s in kb.query(ENTITY_QUERY):
+        rows = list(kb.query(ENTITY_QUERY))
+        generic = {s["e"].value for s in rows if s["scheme"] is not None and s["scheme"].value == base + "principle/scheme"}
+        for s in rows:
             iri, label = s["e"].value, s["label"].value
             kind = TYPES[s["type"].value]
             if kind == "concept":
                 scheme = s["scheme"].value if s["scheme"] is not None else ""
-                if scheme.startswith(base + "group/"):
-                    continue  # stakeholder and regional groups (ontology/groups.ttl) are no topics
-                kind = "term" if scheme.endswith("/term/scheme") else "principle"
+                if scheme.startswith((base + "group/", base + "theme/")):
+                    continue  # groups (ontology/groups.ttl) and IGF themes are no topics of questions
+                kind = "term" if scheme.endswith("/term/scheme") else "goal" if scheme == base + "sdg/scheme" \
+                    else "principle"
+                if not _linkable(kind, label, iri in generic):
+                    continue
             entity = self.entities.setdefault(iri, Entity(iri, kind))
             if kind in ("principle", "term") and entity.kind != kind:
                 entity.kind = kind
@@ -94,6 +99,17 @@ class EntityTable:
 
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
+
+
+def _linkable(kind: str, label: str, generic: bool) -> bool:
+    """As in detection: a goal is named by its number ("SDG 16", "Target 5.b"),
+    not by words every question uses ("gender equality"); a framework
+    principle by more than one common word (one word names the generic concept)."""
+    if kind == "goal":
+        return any(ch.isdigit() for ch in label)
+    if kind == "principle" and not generic:
+        return " " in label.strip()
+    return True
 
 
 def link(question: str, table: EntityTable, encoder=None) -> dict[str, list[Link]]:

@@ -5,6 +5,8 @@ the labelled-form engine (``report.read_form``) reads them all.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..records import ReportRecord
 from ..report import cut_document_passages, labelled_sections, read_form
 from ..sections import split_sections
@@ -16,6 +18,17 @@ MIN_FORM_SECTIONS = 3
 _SESSION_HEADER = r"^.{0,120}\d{4}\s*[-–]\s*(?:an?\s+)?(?:workshop|open forum|dynamic coalition|best practices?|main session)\b"
 
 
+@lru_cache(maxsize=2)
+def is_form(text: str) -> bool:
+    """Enough labelled fields, or an IGF header and one: a form of some kind.
+    (Cached: every form reader asks it of the same text.)"""
+    sections = split_sections(text)
+    labelled = labelled_sections(sections)
+    header = sections[0] if sections and sections[0].key == "header" else None
+    return len(labelled) >= MIN_FORM_SECTIONS or (
+        header is not None and bool(labelled) and MEETING_YEAR.search(text, header.start, header.end) is not None)
+
+
 class FormReader(KindReader):
     def __init__(self, kind: str, cues: tuple[Cue, ...], form_weight: float = 0.5):
         self.kind = kind
@@ -23,13 +36,7 @@ class FormReader(KindReader):
         self.form_weight = form_weight  # what being a labelled form alone counts for this kind
 
     def score(self, text: str) -> float:
-        sections = split_sections(text)
-        labelled = labelled_sections(sections)
-        # A form of any kind: enough labelled fields, or an IGF header and one.
-        header = sections[0] if sections and sections[0].key == "header" else None
-        is_form = len(labelled) >= MIN_FORM_SECTIONS or (
-            header is not None and labelled and MEETING_YEAR.search(text, header.start, header.end) is not None)
-        return cue_score(text, self.cues) + (self.form_weight if is_form else 0.0)
+        return cue_score(text, self.cues) + (self.form_weight if is_form(text) else 0.0)
 
     def read(self, record: ReportRecord, running_text: bool = True) -> None:
         record.kind = self.kind

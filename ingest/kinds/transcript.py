@@ -13,7 +13,7 @@ import re
 from ..dates import find_date
 from ..fields import make_organisation, roles_in
 from ..organisations import gazetteer
-from ..principles import principles_in
+from ..principles import goals_in, principles_in
 from ..records import Organisation, ReportRecord, RoleAssignment, Section, Span
 from ..report import cut_document_passages, header_title
 from ..sections import label_key, split_sections
@@ -102,6 +102,7 @@ class TranscriptReader(KindReader):
         record.utterances, record.roles = read_speakers(text, turns, header_roles(text, header))
         if running_text:
             record.principles = principles_in(text, record.passages)
+            record.goals = goals_in(text, record.passages)
             record.organisations_mentioned = organisations_named(text, turns)
 
 

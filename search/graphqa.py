@@ -1,0 +1,251 @@
+"""The query-graph route of `ask` (querygraph.py ranks the paths; this runs
+them, aggregates across the corpus, answers yes/no with the deciding fact,
+and says plainly what was understood when nothing fits). Returns None to
+let the templates of answer.py try."""
+from __future__ import annotations
+
+import re
+
+from igfkg.ingest.text import fold
+
+from . import querygraph as qg
+
+NO_ANSWER = {"en": "I found nothing in the reports that answers this question.",
+             "fr": "Je n'ai rien trouvé dans les rapports qui réponde à cette question.",
+             "es": "No encontré nada en los informes que responda a esta pregunta."}
+_TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n)s?\s+(?:on|about|sur|sobre|de)\s+"
+                           r"(?:the\s+|la\s+|le\s+|l'|el\s+|les\s+|los\s+)?([\w' -]{3,60})", re.I)
+_ROLE_PROPS = [qg.IGF + r for r in qg.ROLES]
+_SESSION_WORD = re.compile(r"\b(?:workshops?|sessions?|ateliers?|talleres|taller|sesi[oó]n(?:es)?|panel)\b", re.I)
+
+
+def _unknown_name(question: str, links: dict, table) -> str | None:
+    """A capitalised name of two words or more that nothing in the graph carries:
+    say so instead of answering about something else."""
+    from .answer import _capitalised_name
+    name = _capitalised_name(question.lstrip("¿"))
+    if not name or any(w.lower() in ("igf", "fgi") for w in name.split()):
+        return None
+    folded = fold(name)
+    known = [fold(label) for found in links.values() for l in found for label in l.entity.labels]
+    known += [fold(t) for _, _, t in table.workshops.values()]
+    if any(folded in k or k in folded for k in known):
+        return None
+    if any(w in k for w in folded.split() if len(w) >= 4 for k in known):
+        return None
+    return name
+
+
+def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
+    kb, folded = answerer.kb, fold(question)
+    wanted = qg.answer_type(question)
+    lang = _lang(question, lang)
+    anchors = {"session": [l.entity.iri for l in links.get("workshop", [])[:1]],
+               "person": [l.entity.iri for l in links.get("person", [])[:1]],
+               "org": [l.entity.iri for l in links.get("org", [])[:1]],
+               "example": [l.entity.iri for l in links.get("example", [])[:1]],
+               "principle": [l.entity.iri for l in links.get("principle", [])[:1]]}
+    titled = []
+    if not anchors["session"] and not qg.re.search(r"\d", question):
+        titled = qg.sessions_by_title(question, kb, kb.encoder)
+        # One shared word that is also a principle's name is the principle ("workshops on transparency").
+        if titled and anchors["principle"] and titled[0][2] < 2:
+            titled = []
+        if titled and not anchors["person"]:
+            anchors["session"] = [titled[0][0]]  # an example linked too competes in the ranking
+            anchors["principle"] = []  # the words named a session, not a principle
+    if anchors["person"] and not _SESSION_WORD.search(question):
+        anchors["via_session"] = False  # "who does X work for" is no question about X's session
+    unknown = _unknown_name(question, links, answerer.table)
+    if unknown:
+        text = {"fr": f"Je n'ai trouvé aucune personne nommée « {unknown} » (ni aucune organisation).",
+                "es": f"No encontré ninguna persona llamada «{unknown}» (ni organización)."}.get(
+            lang, f"I found no person named \u201c{unknown}\u201d (nor an organisation).")
+        return _nothing(question, text)
+    aggregate = _aggregate(answerer, question, folded, wanted, anchors, lang)
+    if aggregate:
+        return aggregate
+    if wanted == "yesno":
+        return _yes_no(answerer, question, folded, anchors, links, lang)
+    if wanted not in (None, "years") and (anchors["session"] or anchors["example"] or
+                                          (anchors["person"] and wanted not in ("org",)) or anchors["org"]):
+        paths = qg.candidate_paths(question, anchors, wanted)
+        alternatives = []
+        for path in paths[:6]:
+            sparql = _select(path.body, lang)
+            rows = list(kb.query(sparql))
+            alternatives.append({"sparql_body": path.body, "score": round(path.score, 3), "rows": len(rows)})
+            if rows and path.score >= 0.7:
+                return _respond(answerer, question, sparql, rows, path, wanted, lang, alternatives)
+    if _TOPIC_PHRASE.search(question) and not anchors["session"] and not anchors["principle"] \
+            and not anchors["person"] and not anchors["example"] and wanted in ("person", "place", "date", "number"):
+        topic = _TOPIC_PHRASE.search(question).group(1).strip(" ?")
+        text = {"fr": f"Je n'ai trouvé aucune session sur « {topic} ».",
+                "es": f"No encontré ninguna sesión sobre «{topic}»."}.get(lang, f"I found no session about \u201c{topic}\u201d.")
+        return _nothing(question, text)
+    return None
+
+
+def _lang(question: str, lang: str) -> str:
+    if lang == "en" and re.search(r"[¿ñ]|\b(?:qu[ié]n|d[oó]nde|cu[aá]ndo|c[oó]mo|hubo|taller|habl[oó])\b", question, re.I):
+        return "es"
+    return lang
+
+
+def _select(body: str, lang: str) -> str:
+    from .answer import PREFIX_BLOCK
+    return (f"{PREFIX_BLOCK}SELECT DISTINCT ?x ?label ?s WHERE {{\n  {body.replace('$lang', 'es' if lang == 'es' else lang)}\n}}\n"
+            "ORDER BY ?label\nLIMIT 50")
+
+
+def _nothing(question: str, text: str) -> dict:
+    return {"question": question, "answer": text, "answers": [], "sparql": None, "evidence": [],
+            "confidence": 0.0, "answer_type": None}
+
+
+def _respond(answerer, question, sparql, rows, path, wanted, lang, alternatives) -> dict:
+    from .answer import GraphAnswer, _long_date, _workshop_phrase
+    import pyoxigraph as ox
+    labels = list(dict.fromkeys(r["label"].value for r in rows))
+    if qg.ANSWER_TYPE.get(path.prop) == "date":
+        labels_shown = [_long_date(l, lang if lang != "es" else "en") + f" ({l})" for l in labels]
+    else:
+        labels_shown = labels
+    sessions = list(dict.fromkeys(r["s"].value for r in rows if r["s"] is not None))
+    where = _workshop_phrase(sessions[0], answerer.table, "fr" if lang == "fr" else "en") if len(sessions) == 1 else ""
+    prop_label = _prop_label(answerer.kb, path.prop, lang)
+    text = "; ".join(labels_shown) + (f" — {prop_label}" if prop_label else "") + (f", {where}" if where else "") + "."
+    facts = [(r["s"], ox.NamedNode(path.prop), r["x"]) for r in rows if r["s"] is not None and r["x"] is not None]
+    answers = []
+    for r in rows:
+        if r["label"].value not in {a["label"] for a in answers}:
+            answers.append({"label": r["label"].value, "iri": r["x"].value if isinstance(r["x"], ox.NamedNode) else None})
+    graph = GraphAnswer("querygraph", sparql, [{"label": a["label"], "iri": a["iri"], "fact": f} for a, f in zip(answers, facts)])
+    return {"question": question, "answer": text, "answers": answers, "sparql": sparql,
+            "evidence": answerer._evidence(graph), "confidence": round(min(0.9, 0.4 + path.score / 4), 2),
+            "answer_type": qg.ANSWER_TYPE.get(path.prop, wanted), "alternatives": alternatives[:5]}
+
+
+def _prop_label(kb, prop: str, lang: str) -> str:
+    want = "fr" if lang == "fr" else "en"
+    for s in kb.query(f"SELECT ?l WHERE {{ <{prop}> rdfs:label ?l FILTER(lang(?l) = \"{want}\") }}"):
+        return s["l"].value
+    return ""
+
+
+# -- corpus questions ---------------------------------------------------------------
+
+def _aggregate(answerer, question, folded, wanted, anchors, lang) -> dict | None:
+    kb = answerer.kb
+    year = re.search(r"\b((?:19|20)\d{2})\b", question)
+    year_filter = f'?s schema:superEvent/igf:year ?year FILTER(STR(?year) = "{int(year.group(1))}") ' if year else ""
+    if re.search(r"\bmost\b|le plus|la mayor|\bmas talleres|\bmas sesiones", folded) and \
+            re.search(r"organi[sz]", folded):
+        body = (f"?s schema:organizer ?x . ?x a schema:Organization ; schema:name ?label . {year_filter}")
+        # The most: the count per organisation, kept where it equals the largest count (ties all listed).
+        other = body.replace("?s ", "?s2 ").replace("?x ", "?x2 ").replace("?label", "?l2").replace("?year", "?y2")
+        sparql = (_prefix() + "SELECT ?x ?label ?n WHERE {\n  { SELECT ?x ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {\n  "
+                  + body + "\n  } GROUP BY ?x ?label }\n  { SELECT (MAX(?m) AS ?top) WHERE { { SELECT ?x2 (COUNT(DISTINCT ?s2) "
+                  "AS ?m) WHERE {\n  " + other + "\n  } GROUP BY ?x2 } } }\n  FILTER(?n = ?top)\n}\nORDER BY ?label")
+        rows = list(kb.query(sparql))
+        if not rows:
+            return None
+        top = int(rows[0]["n"].value)
+        best = [r for r in rows if int(r["n"].value) == top]
+        names = ", ".join(r["label"].value for r in best)
+        text = {"fr": f"{names} ({top} sessions organisées).", "es": f"{names} ({top} sesiones organizadas)."}.get(
+            lang, f"{names} ({top} sessions organised).")
+        return _list_answer(question, text, best, sparql, "org", 0.8)
+    if re.search(r"more than one|plus d'une|plusieurs|mas de una|several sessions", folded):
+        roles = " ".join(f"<{p}>" for p in _ROLE_PROPS)
+        sparql = (_prefix() + "SELECT ?x ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {\n  VALUES ?role { " + roles +
+                  " }\n  ?s a igf:Session ; ?role ?x . ?x a schema:Person ; schema:name ?label .\n}\n"
+                  "GROUP BY ?x ?label\nHAVING (COUNT(DISTINCT ?s) > 1)\nORDER BY DESC(?n) ?label\nLIMIT 50")
+        rows = list(kb.query(sparql))
+        if not rows:
+            return None
+        text = "; ".join(f"{r['label'].value} ({r['n'].value})" for r in rows) + "."
+        return _list_answer(question, text, rows, sparql, "person", 0.8)
+    if wanted == "years" and anchors["principle"]:
+        sparql = (_prefix() + "SELECT DISTINCT ?x ?label WHERE {\n  ?s dcterms:subject " + qg._iri(anchors["principle"][0]) +
+                  " ; schema:superEvent/igf:year ?x . BIND(STR(?x) AS ?label)\n}\nORDER BY ?label")
+        rows = list(kb.query(sparql))
+        if not rows:
+            return None
+        return _list_answer(question, ", ".join(r["label"].value for r in rows) + ".", rows, sparql, "year", 0.8)
+    if wanted == "number" and year and re.search(r"workshops|sessions|ateliers|talleres", folded) and \
+            not anchors["session"]:
+        sparql = (_prefix() + "SELECT (COUNT(DISTINCT ?s) AS ?label) WHERE {\n  ?s a igf:Workshop . " + year_filter + "\n}")
+        rows = list(kb.query(sparql))
+        n = rows[0]["label"].value if rows else "0"
+        return {"question": question, "answer": f"{n}.", "answers": [{"label": n, "iri": None}], "sparql": sparql,
+                "evidence": [], "confidence": 0.8, "answer_type": "number"}
+    return None
+
+
+def _prefix() -> str:
+    from .answer import PREFIX_BLOCK
+    return PREFIX_BLOCK
+
+
+def _list_answer(question, text, rows, sparql, kind, confidence) -> dict:
+    answers = [{"label": r["label"].value, "iri": r["x"].value if hasattr(r["x"], "value") and
+                str(r["x"]).startswith("<") else None} for r in rows]
+    return {"question": question, "answer": text, "answers": answers, "sparql": sparql, "evidence": [],
+            "confidence": confidence, "answer_type": kind}
+
+
+# -- yes / no -----------------------------------------------------------------------
+
+_WORDS = {"en": ("Yes", "No"), "fr": ("Oui", "Non"), "es": ("Sí", "No")}
+
+
+def _yes_no(answerer, question, folded, anchors, links, lang) -> dict | None:
+    kb = answerer.kb
+    yes, no = _WORDS.get(lang, _WORDS["en"])
+    session = anchors["session"][:1]
+    if session and re.search(r"\bmen\b|hommes|hombres", folded):
+        w = qg._iri(session[0])
+        sparql = (_prefix() + "SELECT ?men ?women ?label WHERE {\n  VALUES ?s { " + w + " }\n  ?s igf:maleParticipants ?men ; "
+                  "igf:femaleParticipants ?women .\n  BIND(IF(?men > ?women, \"yes\", \"no\") AS ?label)\n}")
+        rows = list(kb.query(sparql))
+        if rows:
+            men, women = rows[0]["men"].value, rows[0]["women"].value
+            word = yes if int(men) > int(women) else no
+            fact = {"fr": f"{men} hommes et {women} femmes", "es": f"{men} hombres y {women} mujeres"}.get(
+                lang, f"{men} men and {women} women")
+            return _yn(question, f"{word} — {fact}.", sparql, rows[0]["label"].value)
+    if session and re.search(r"gender|genre|genero", folded):
+        w = qg._iri(session[0])
+        sparql = (_prefix() + "SELECT ?label ?note WHERE {\n  VALUES ?s { " + w + " }\n  ?s igf:genderDiscussed ?d . "
+                  "OPTIONAL { ?s igf:genderDiscussion ?note }\n  BIND(IF(?d, \"yes\", \"no\") AS ?label)\n}")
+        rows = list(kb.query(sparql))
+        if rows:
+            word = yes if rows[0]["label"].value == "yes" else no
+            note = rows[0]["note"].value if rows[0]["note"] is not None else ""
+            return _yn(question, f"{word} — {note}." if note else f"{word}.", sparql, rows[0]["label"].value)
+    if anchors["org"] and re.search(r"example|exemple|ejemplo", folded):
+        o = qg._iri(anchors["org"][0])
+        sparql = (_prefix() + "SELECT ?label ?who ?example WHERE {\n  OPTIONAL { ?e igf:presenter ?p . ?p schema:affiliation "
+                  + o + " ; schema:name ?who . ?e schema:name ?example }\n  BIND(IF(BOUND(?e), \"yes\", \"no\") AS ?label)\n}")
+        rows = list(kb.query(sparql))
+        if rows and rows[0]["who"] is not None:
+            r = rows[0]
+            return _yn(question, f"{yes} — {r['who'].value}: \u201c{r['example'].value}\u201d.", sparql, "yes")
+        return _yn(question, f"{no} — {links['org'][0].entity.name}.", sparql, "no")
+    if session and anchors["person"]:
+        roles = [p for p in _ROLE_PROPS + [qg.SCHEMA + "organizer"] if qg.label_score(qg._stems(question), p) > 0] or _ROLE_PROPS
+        values = " ".join(f"<{p}>" for p in roles)
+        sparql = (_prefix() + "SELECT ?label WHERE {\n  OPTIONAL { VALUES ?p { " + values + " } " + qg._iri(session[0]) +
+                  " ?p " + qg._iri(anchors["person"][0]) + " . BIND(1 AS ?found) }\n  BIND(IF(BOUND(?found), \"yes\", \"no\") AS ?label)\n}")
+        rows = list(kb.query(sparql))
+        found = bool(rows) and rows[0]["label"].value == "yes"
+        return _yn(question, f"{yes if found else no}.", sparql, "yes" if found else "no")
+    if not any(anchors.values()):
+        return None
+    return None
+
+
+def _yn(question, text, sparql, label) -> dict:
+    return {"question": question, "answer": text, "answers": [{"label": label, "iri": None}], "sparql": sparql,
+            "evidence": [], "confidence": 0.8, "answer_type": "yesno"}

@@ -1,0 +1,202 @@
+"""Questions as query graphs over the real data, before the templates.
+
+1. What the question asks for (answer_type): a person, a place, a date, a
+   number, a statement (an outcome), a principle, an organisation, years,
+   yes/no.
+2. Anchors: the entities linked by linking.py, plus sessions named by the
+   words of their title ("the workshop on cloud privacy"), in any language.
+3. Candidate paths of one to three edges from the anchors (session → role,
+   person ← role ← session → role, organisation ← affiliation ← person ←
+   presenter ← example → illustrates, principle ← subject ← session → year,
+   ...). Each is scored by how well the question matches the labels and
+   synonyms of its properties (ontology/vocabulary.ttl), whether its end
+   has the type asked for and how many anchors it uses; the best one that
+   returns something is the SPARQL shown and run.
+4. Aggregations (most, more than one, per year, count) and yes/no answers
+   with the deciding fact.
+
+Only IRIs read from the graph enter a query; the question's words never do.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from igfkg.ingest.text import fold
+
+from .stopwords import STOP_WORDS
+
+VOCABULARY = Path(__file__).resolve().parents[1] / "ontology" / "vocabulary.ttl"
+IGF, SCHEMA = "https://w3id.org/igfkg/ns#", "http://schema.org/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+# The answer type of each property's object; what a path can answer.
+ROLES = ("moderator", "remoteModerator", "panellist", "reporter", "speaker")
+ANSWER_TYPE = {**{IGF + r: "person" for r in ROLES}, SCHEMA + "organizer": "person",
+               SCHEMA + "location": "place", SCHEMA + "startDate": "date",
+               **{IGF + f: "number" for f in ("femaleParticipants", "maleParticipants", "totalParticipants")},
+               IGF + "outcome": "statement", IGF + "illustrates": "principle", IGF + "involves": "org",
+               IGF + "presenter": "person", IGF + "example": "example"}
+SESSION_PROPERTIES = [p for p in ANSWER_TYPE if p.startswith(SCHEMA) or p.rsplit("#", 1)[1] in ROLES
+                      or p.endswith("Participants")]
+EXAMPLE_PROPERTIES = [IGF + "outcome", IGF + "illustrates", IGF + "involves", IGF + "presenter"]
+_GENERIC = {fold(w) for w in "workshop workshops session sessions atelier ateliers taller talleres sesion sesiones "
+            "igf fgi example exemple ejemplo panel speaker speakers people who what which".split()}
+TITLE_FLOOR = 0.55  # a session is named by its title when the question matches it this well
+
+
+def _stems(text: str) -> set[str]:
+    """Five-letter prefixes of the content words: "moderated", "moderator" and
+    "modéré" meet at "moder", "privacy" and "privée" at "priva"."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) >= 3 and w not in STOP_WORDS}
+
+
+@lru_cache(maxsize=1)
+def property_labels() -> dict[str, list[set[str]]]:
+    """Every label and synonym of every property, as stem sets."""
+    labels: dict[str, list[set[str]]] = {}
+    for quad in ox.parse(path=str(VOCABULARY), format=ox.RdfFormat.TURTLE):
+        if quad.predicate.value in ("http://www.w3.org/2000/01/rdf-schema#label", SKOS + "altLabel"):
+            stems = _stems(quad.object.value)
+            if stems:
+                labels.setdefault(quad.subject.value, []).append(stems)
+    return labels
+
+
+def label_score(question_stems: set[str], prop: str) -> float:
+    """Best share of one of the property's labels found in the question."""
+    # A longer label matched in full explains more: "remote moderator" over "moderator".
+    return max((len(stems & question_stems) / len(stems) + 0.05 * len(stems & question_stems)
+                for stems in property_labels().get(prop, [])), default=0.0)
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of thing is asked for, read off the question's form."""
+    q = fold(question).lstrip("¿ ")
+    if re.match(r"(?:did|was|were|is|are|does|do|has|had|hubo|se hablo|se discutio)\b", q) or \
+            re.search(r"-t-(?:il|elle)\b|^y avait|^est-ce qu", q):
+        return "yesno"
+    if re.search(r"\b(?:which|what) years?\b|quelles annees|en quelles annees|que anos", q):
+        return "years"
+    if re.search(r"^how did|^comment .*\b(?:chang|affect)|^como (?:cambi|afect)|achiev|outcome|result|came of|"
+                 r"came out|permis|logr", q):
+        return "statement"
+    if re.search(r"how many|combien|cuant", q):
+        return "number"
+    if re.search(r"\bwhen\b|quand|cuando", q):
+        return "date"
+    if re.match(r"where\b|ou |donde", q):
+        return "place"
+    if re.search(r"principle|principe|principio", q):
+        return "principle"
+    if re.search(r"organi[sz]ations?\b|quelles organisations|que organizaciones", q):
+        return "org"
+    if re.search(r"example|exemple|ejemplo", q) and re.match(r"(?:which|what|quels|que)\b", q):
+        return "example"
+    if re.search(r"^(?:who|qui|quien)\b", q):
+        return "person"
+    return None
+
+
+@dataclass
+class Path_:
+    """One candidate query graph: a SPARQL body binding ?x ?label, with ?s ?p ?o the last fact."""
+    body: str
+    prop: str
+    score: float
+    anchors: int
+
+
+def _iri(iri: str) -> str:
+    if not re.fullmatch(r"[^\s<>\"{}|\\^`]+", iri):
+        raise ValueError("not an IRI from the graph")
+    return f"<{iri}>"
+
+
+def _label_of(var: str, prop: str) -> str:
+    """How the end of a path is named: literals as they are, nodes by name."""
+    if ANSWER_TYPE.get(prop) in ("number", "date", "statement"):
+        return f"BIND({var} AS ?label)"
+    if prop == IGF + "illustrates":
+        return f"{var} skos:prefLabel ?label FILTER(lang(?label) = \"$lang\")"
+    return f"{var} schema:name ?label"
+
+
+def candidate_paths(question: str, anchors: dict[str, list[str]], wanted: str | None) -> list[Path_]:
+    """Paths of one to three edges from the anchors, best first."""
+    q = _stems(question)
+    paths: list[Path_] = []
+
+    def add(body: str, prop: str, extra: float = 0.0, used: int = 1):
+        fit = label_score(q, prop)
+        kind = ANSWER_TYPE.get(prop)
+        type_fit = 0.5 if wanted and kind == wanted else (-1.0 if wanted and kind != wanted else 0.0)
+        if fit == 0 and type_fit <= 0:
+            return  # nothing in the question asks for this property
+        paths.append(Path_(body, prop, fit + type_fit + extra + 0.2 * used, used))
+
+    sessions = anchors.get("session", [])
+    for prop in SESSION_PROPERTIES:
+        if sessions:
+            values = " ".join(_iri(s) for s in sessions)
+            add(f"VALUES ?s {{ {values} }} ?s <{prop}> ?x . {_label_of('?x', prop)}", prop)
+        for person in anchors.get("person", [])[:1] if anchors.get("via_session", True) else []:
+            # the session where someone had a role, then its other role
+            for role in SESSION_PROPERTIES[:6]:
+                add(f"?s <{role}> {_iri(person)} ; <{prop}> ?x . {_label_of('?x', prop)}", prop,
+                    0.3 * label_score(q, role) - 0.05, 2)
+    for prop in EXAMPLE_PROPERTIES:
+        for example in anchors.get("example", [])[:1]:
+            add(f"VALUES ?s {{ {_iri(example)} }} ?s <{prop}> ?x . {_label_of('?x', prop)}", prop)
+        if prop == IGF + "presenter":
+            continue
+        for person in anchors.get("person", [])[:1]:  # the example someone gave, then what it shows
+            add(f"?s igf:presenter {_iri(person)} ; <{prop}> ?x . {_label_of('?x', prop)}", prop, 0.1, 2)
+        for org in anchors.get("org", [])[:1]:  # ... or someone from an organisation gave
+            add(f"?s igf:presenter/schema:affiliation {_iri(org)} ; <{prop}> ?x . {_label_of('?x', prop)}",
+                prop, 0.1, 2)
+    for org in anchors.get("org", [])[:1]:  # the example given by someone from an organisation
+        add(f"?s igf:presenter/schema:affiliation {_iri(org)} ; schema:name ?label . BIND(?s AS ?x)",
+            IGF + "example", 0.0, 2)
+    for principle in anchors.get("principle", [])[:1]:  # sessions on a principle, then their roles
+        for prop in SESSION_PROPERTIES[:6]:
+            add(f"?s dcterms:subject {_iri(principle)} ; <{prop}> ?x . {_label_of('?x', prop)}", prop, 0.1, 2)
+    return sorted(paths, key=lambda p: -p.score)
+
+
+_TITLES: dict = {}
+
+
+def _session_titles(kb, encoder) -> tuple[list[tuple[str, str, set[str]]], object]:
+    """Session titles and their embeddings, once per knowledge-base version."""
+    key = (id(kb), kb.version)
+    if key not in _TITLES:
+        rows = [(r["s"].value, r["t"].value) for r in
+                kb.query("SELECT DISTINCT ?s ?t WHERE { ?s a igf:Session ; schema:name ?t }")]
+        vectors = encoder.encode([t for _, t in rows]) if encoder is not None and rows else None
+        _TITLES.clear()
+        _TITLES[key] = ([(iri, t, _stems(t)) for iri, t in rows], vectors)
+    return _TITLES[key]
+
+
+def sessions_by_title(question: str, kb, encoder=None) -> list[tuple[str, float, int]]:
+    """Sessions the question names by the words of their title, with a score:
+    shared word stems and, with the encoder, meaning across languages."""
+    words = _stems(question) - {w[:5] for w in _GENERIC}
+    words -= {s for labels in property_labels().values() for stems in labels for s in stems}
+    if not words:
+        return []
+    titles, vectors = _session_titles(kb, encoder)
+    question_vector = encoder.encode([question])[0] if vectors is not None else None
+    best: dict[str, tuple[float, int]] = {}
+    for i, (iri, title, stems) in enumerate(titles):
+        shared = len(words & stems)
+        share = shared / max(1, min(len(words), len(stems)))
+        score = share + (0.5 * float(question_vector @ vectors[i]) if vectors is not None else 0.0)
+        if shared >= 2 or score >= 0.9:  # one shared word alone is a topic, not a title
+            best[iri] = max(best.get(iri, (0.0, 0)), (score + 0.1 * shared, shared))
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    return [(iri, score, shared) for iri, (score, shared) in ranked[:3] if score >= TITLE_FLOOR]

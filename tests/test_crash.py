@@ -1,0 +1,129 @@
+"""Graph and index in step after a crash (issue 11, finding 1): writes record
+an intent the next open finishes; FAISS never holds an id twice; `igfkg
+check` finds every disagreement and `igfkg check --repair` fixes it."""
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from igfkg.config import load_config
+from igfkg.kb import KnowledgeBase
+from conftest import REPORTS, SAMPLE
+
+IGFKG = str(Path(sys.executable).with_name("igfkg"))
+
+
+def run(home, *args, env=None):
+    return subprocess.run([IGFKG, "--home", str(home), *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+def state(home):
+    """(reports, passages per report, vector ids) as the next open leaves them."""
+    import faiss
+
+    with KnowledgeBase(load_config(home)) as kb:
+        assert kb.check() == []
+        reports = kb.report_ids()
+        rows = dict(kb.index.db.execute("SELECT report, COUNT(*) FROM passages GROUP BY report").fetchall())
+        kb.index._load()
+        ids = sorted(faiss.vector_to_array(kb.index._exact.id_map).tolist()) if kb.index._exact else []
+        row_ids = sorted(i for (i,) in kb.index.db.execute("SELECT id FROM passages"))
+    assert ids == row_ids  # every passage has one vector, no vector lacks a passage
+    return reports, rows
+
+
+def test_check_is_clean_after_ingest_and_finds_and_repairs_disagreement(kb):
+    kb.ingest_file(SAMPLE)
+    kb.ingest_file(REPORTS / "igf2015-ws88-idn.txt")
+    assert kb.check() == []
+    # The crash of the issue: rows gone from SQLite, their vectors left in FAISS.
+    with kb.index.db:
+        kb.index.db.execute("DELETE FROM passages WHERE report = 'igf2015-ws88-idn'")
+    kb.index._exact.add_with_ids(np.ones((1, kb.index._exact.d), dtype=np.float32), np.array([1], dtype=np.int64))
+    import pyoxigraph as ox
+
+    quad = next(kb.store.quads_for_pattern(None, None, None, kb.iris.report("igf2015-ws88-idn")))
+    kb.store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))  # the merge loses one
+    problems = kb.check()
+    assert any("igf2015-ws88-idn: 12 passages in the graph, 0 in the search index" in p for p in problems)
+    assert any("held twice" in p for p in problems)
+    assert any("1 triples of report graphs are missing from the merge" in p for p in problems)
+    assert kb.check(repair=True)
+    assert kb.check() == []
+    hits = kb.search("multilingual domain names", k=3)
+    assert hits[0].row.report == "igf2015-ws88-idn"
+
+
+def test_the_index_never_holds_an_id_twice(kb):
+    kb.ingest_file(SAMPLE)
+    index = kb.index
+    ids = [i for (i,) in index.db.execute("SELECT id FROM passages")]
+    # A vector left by a crashed run under an id SQLite hands out again:
+    vectors = np.ones((len(ids), index._exact.d), dtype=np.float32)
+    rows = kb._passages_from_graph("igf2013-workshop-41")
+    index.replace_report("igf2013-workshop-41", rows, vectors)
+    assert index.vector_problems()["duplicates"] == set()
+    assert index._exact.ntotal == index.count()
+
+
+def test_cli_check(home):
+    assert run(home, "ingest", str(SAMPLE)).returncode == 0
+    result = run(home, "check")
+    assert result.returncode == 0 and "consistent: 1 reports, 49 passages" in result.stdout
+    with KnowledgeBase(load_config(home)) as kb:
+        with kb.index.db:
+            kb.index.db.execute("DELETE FROM passages WHERE id IN (SELECT id FROM passages LIMIT 3)")
+    result = run(home, "check")
+    assert result.returncode == 1 and "49 passages in the graph, 46 in the search index" in result.stderr
+    assert run(home, "check", "--repair").returncode == 0
+    assert run(home, "check").returncode == 0
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Ten small documents (copies of the team's reports under other names)."""
+    folder = tmp_path_factory.mktemp("ten")
+    sources = sorted(REPORTS.glob("*.txt"))
+    for i in range(10):
+        source = sources[i % len(sources)]
+        (folder / f"doc{i:02d}-{source.name}").write_bytes(source.read_bytes())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def expected(folder, tmp_path_factory):
+    home = tmp_path_factory.mktemp("clean") / "kb"
+    assert run(home, "ingest", "-q", str(folder)).returncode == 0
+    return state(home)
+
+
+STEPS_PER_REPORT = 5  # intent, graph, index rows, index vectors, done
+
+
+@pytest.mark.slow
+def test_kill_at_every_step_then_rerun_ends_exact(folder, expected, tmp_path):
+    """Deterministic kills at each write step of the first reports and of a
+    re-ingest (replacing), plus random points; after each the next open is
+    consistent, and running the ingest again gives exactly the clean result."""
+    home = tmp_path / "kb"
+    rng = random.Random(11)
+    points = list(range(1, STEPS_PER_REPORT + 1)) + rng.sample(range(STEPS_PER_REPORT + 1, 10 * STEPS_PER_REPORT), 2)
+    for point in points:
+        result = run(home, "ingest", "-q", str(folder), env={"IGFKG_CRASH_AFTER": str(point)})
+        assert result.returncode == -9, (point, result.stderr[-500:])
+        reports, rows = state(home)  # opens (and recovers), checks clean
+        assert set(reports) <= set(expected[0])
+    assert run(home, "ingest", "-q", str(folder)).returncode == 0
+    assert state(home) == expected
+    for point in (2, 4):  # crashing while replacing (graph written / index rows written) and removing
+        run(home, "ingest", "-q", str(folder), env={"IGFKG_CRASH_AFTER": str(point)})
+        state(home)
+        run(home, "remove", expected[0][0], env={"IGFKG_CRASH_AFTER": str(point)})
+        state(home)
+        assert run(home, "ingest", "-q", str(folder)).returncode == 0
+        assert state(home) == expected

@@ -1,0 +1,188 @@
+"""The principle frameworks, IGF themes and SDGs (ontology/frameworks.ttl,
+themes.ttl, sdgs.ttl) as SKOS: integrity of the schemes and the crosswalk."""
+from collections import defaultdict
+
+import pyoxigraph as ox
+import pytest
+
+from igfkg.ontology import FRAMEWORK_FILES, IGF, ONTOLOGY_DIR, SKOS
+
+BASE = "http://kb.invalid/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+FRAMEWORKS = ("tunis-2005", "cgibr-2009", "coe-2011", "oecd-2011", "wsis10-2013", "netmundial-2014", "sao-paulo-2024")
+
+
+@pytest.fixture(scope="module")
+def graph():
+    """{predicate: {subject: [objects]}} over the vocabulary files, objects as (value, language)."""
+    found = defaultdict(lambda: defaultdict(list))
+    for name in FRAMEWORK_FILES:
+        for quad in ox.parse(path=str(ONTOLOGY_DIR / name), format=ox.RdfFormat.TURTLE, base_iri=BASE):
+            language = getattr(quad.object, "language", None)
+            found[quad.predicate.value][quad.subject.value].append((quad.object.value, language))
+    return found
+
+
+def _concepts(graph) -> set[str]:
+    return {s for s, types in graph[RDF_TYPE].items() if (SKOS + "Concept", None) in types}
+
+
+def _schemes_of(graph, concept) -> set[str]:
+    return {scheme for scheme, _ in graph[SKOS + "inScheme"].get(concept, [])}
+
+
+def test_every_framework_is_a_scheme_with_a_year(graph):
+    schemes = {s for s, types in graph[RDF_TYPE].items() if (SKOS + "ConceptScheme", None) in types}
+    for key in FRAMEWORKS:
+        iri = BASE + "framework/" + key
+        assert iri in schemes, key
+        assert graph["http://purl.org/dc/terms/issued"][iri][0][0] == key.rsplit("-", 1)[1]
+    assert {BASE + "sdg/scheme", BASE + "theme/scheme"} <= schemes
+
+
+def test_every_concept_is_in_a_scheme(graph):
+    assert [c for c in _concepts(graph) if not _schemes_of(graph, c)] == []
+
+
+def test_one_preferred_label_per_language_and_english_and_french_for_principles_and_goals(graph):
+    for concept in _concepts(graph):
+        languages = [lang for _, lang in graph[SKOS + "prefLabel"].get(concept, [])]
+        assert "en" in languages, concept
+        assert len(languages) == len(set(languages)), (concept, languages)
+        if "/principle/" in concept or "/sdg/" in concept:
+            assert "fr" in languages, concept
+
+
+def test_framework_principles_have_definitions_and_spanish_labels(graph):
+    for concept in _concepts(graph):
+        schemes = _schemes_of(graph, concept)
+        if any(BASE + "framework/" + key in schemes for key in FRAMEWORKS if key != "wsis10-2013"):
+            assert graph[SKOS + "definition"].get(concept), concept
+            assert "es" in [lang for _, lang in graph[SKOS + "prefLabel"][concept]], concept
+
+
+def test_no_cycles_in_broader(graph):
+    broader = {c: [o for o, _ in objects] for c, objects in graph[SKOS + "broader"].items()}
+
+    def reaches_itself(start):
+        seen, stack = set(), list(broader.get(start, []))
+        while stack:
+            node = stack.pop()
+            if node == start:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(broader.get(node, []))
+        return False
+
+    assert [c for c in broader if reaches_itself(c)] == []
+
+
+def test_matches_link_different_schemes_only(graph):
+    count = 0
+    for name in MATCHES:
+        for subject, objects in graph[SKOS + name].items():
+            for target, _ in objects:
+                count += 1
+                a, b = _schemes_of(graph, subject), _schemes_of(graph, target)
+                assert subject != target
+                if a and b:  # an outside IRI (the UN's SDGs) has no scheme here
+                    assert not a & b, (name, subject, target)
+    assert count >= 60
+
+
+def test_numbered_frameworks_carry_their_numbering(graph):
+    for scheme, values in graph[IGF + "numbered"].items():
+        if values[0][0] != "true":
+            continue
+        notations = defaultdict(list)
+        for top, _ in graph[SKOS + "hasTopConcept"][scheme]:
+            assert graph[SKOS + "notation"].get(top), (scheme, top)
+        for concept, found in graph[SKOS + "notation"].items():
+            if scheme in _schemes_of(graph, concept):
+                notations[found[0][0]].append(concept)
+        assert all(len(c) == 1 for c in notations.values()), (scheme, notations)
+
+
+def test_the_sample_concepts_are_mapped_into_the_crosswalk(graph):
+    sample = [c for c in _concepts(graph) if BASE + "principle/scheme" in _schemes_of(graph, c)
+              and c not in (BASE + "principle/process-principles", BASE + "principle/wsis10-recommendations")]
+    assert len(sample) == 17
+    linked = {s for name in MATCHES for s in graph[SKOS + name]} | {
+        o for name in MATCHES for objects in graph[SKOS + name].values() for o, _ in objects}
+    unmapped = [c for c in sample if c not in linked and not graph[SKOS + "broader"].get(c)]
+    assert unmapped == []
+    assert "http://kb.invalid/principle/nm-transparent" in [
+        o for o, _ in graph[SKOS + "exactMatch"][BASE + "principle/transparency"]]
+
+
+def test_the_goals_link_to_the_un_iris(graph):
+    for n in range(1, 18):
+        assert (f"http://metadata.un.org/sdg/{n}", None) in graph[SKOS + "exactMatch"][BASE + f"sdg/{n}"]
+    assert (BASE + "sdg/5", None) in graph[SKOS + "broader"][BASE + "sdg/5.b"]
+    assert ("http://metadata.un.org/sdg/5.b", None) in graph[SKOS + "exactMatch"][BASE + "sdg/5.b"]
+
+
+def test_themes_carry_the_years_they_were_used(graph):
+    years = graph[IGF + "usedInYear"]
+    themes = [c for c in _concepts(graph) if BASE + "theme/scheme" in _schemes_of(graph, c)]
+    used = {int(y) for c in themes for y, _ in years.get(c, [])}
+    assert set(range(2006, 2026)) <= used
+    assert all(years.get(c) for c in themes if c not in (BASE + "theme/overall", BASE + "theme/session-themes"))
+
+
+# -- detection and questions -------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from igfkg.config import load_config  # noqa: E402
+from igfkg.kb import KnowledgeBase  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "frameworks"
+
+
+def test_detection_against_the_gold_on_fixtures_written_after_the_detector():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import json
+
+    from bench_frameworks import GOLD, score
+
+    items = [i for i in json.loads(GOLD.read_text(encoding="utf-8"))["documents"] if i["set"] == "new"]
+    precision, recall, _ = score(items)["all"]
+    assert precision >= 0.9 and recall >= 0.9
+
+
+@pytest.fixture(scope="module")
+def goals_kb(tmp_path_factory):
+    with KnowledgeBase(load_config(tmp_path_factory.mktemp("goals") / "kb")) as kb:
+        for path in [ROOT / "samples" / "igf2013-workshop-41.txt",
+                     ROOT / "tests" / "fixtures" / "documents" / "dev" / "session-page-2021.txt",
+                     *sorted(FIXTURES.glob("*.txt"))]:
+            kb.ingest_file(path)
+        yield kb
+
+
+def test_agenda_only_principles_are_mentioned_in_passing_not_discussed(goals_kb):
+    from conftest import rows
+
+    found = {(r["p"].rsplit("#", 1)[1], r["c"].rsplit("/", 1)[1]) for r in rows(goals_kb, """
+        SELECT ?p ?c WHERE { ?w igf:workshopNumber 41 ; ?p ?c FILTER(?p IN (igf:discusses, igf:mentionsInPassing)) }""")}
+    assert ("discusses", "transparency") in found and ("mentionsInPassing", "due-process") in found
+    assert ("discusses", "due-process") not in found
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Which sessions served SDG 16?", ["IGF 2021", "IGF 2023", "workshop 197", "workshop 88"]),
+    ("Quelles sessions ont servi l'ODD 16 ?", ["FGI 2021", "FGI 2023"]),
+    ("Which sessions contributed to SDG 5?", ["workshop 197"]),
+    ("Which sessions served Target 16.7?", ["workshop 197"]),
+])
+def test_which_sessions_served_a_goal(goals_kb, question, expected):
+    from igfkg.ingest.text import fold
+
+    answer = fold(goals_kb.ask(question)["answer"])
+    assert all(fold(e) in answer for e in expected), answer
