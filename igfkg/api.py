@@ -1,5 +1,5 @@
 """The JSON the command line and the web service answer with, built in one
-place so both say the same thing (contract in DESIGN.md)."""
+place so both say the same thing (contract in docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
 from .kb import KnowledgeBase

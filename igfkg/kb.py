@@ -451,7 +451,7 @@ class KnowledgeBase:
                     boost_labels=self.entities_named_in(query))
 
     def ask(self, question: str) -> dict:
-        """Answer a question with evidence (the JSON object of DESIGN.md)."""
+        """Answer a question with evidence (the JSON object of docs/ARCHITECTURE.md)."""
         from igfkg.search.answer import Answerer
 
         if self._answerer is None:
