@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
 
-from igfkg.ingest.reading import UnreadableReport
 from igfkg.ingest.records import DOCUMENT_KINDS
 from igfkg.ontology import PREFIXES
 
 from .config import ConfigError, load_config
 from .formats import RDF_FORMATS, RESULT_FORMATS, FormatError, rdf_format, serialize_results, serialize_triples
-from .kb import KnowledgeBase, KnowledgeBaseError, ReportExists
+from .kb import KnowledgeBase, KnowledgeBaseError
 from .outbound import OutboundRefused
 
 
@@ -74,51 +74,92 @@ def _log_to_stderr() -> None:
                                         "default: the file name.")
 @click.option("--replace", is_flag=True,
               help="Replace a report of the same id even when it was read from another file.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes that read and parse files [default: the number of cores].")
+@click.option("--force", is_flag=True,
+              help="Read every file again, even one whose content and extractor version are unchanged.")
+@click.option("--timings", is_flag=True, help="Print on standard error the seconds spent per stage.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.pass_obj
-def ingest(obj: Context, paths, report_id, replace, quiet):
+def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet):
     """Ingest report files or folders of them.
 
-    Re-ingesting a file replaces its report. A file whose id is taken by a
-    report read from another file is refused unless --replace or --id is
-    given. Files that cannot be read are named with the reason; the others
-    are still ingested, and the exit status is then 1.
+    Re-ingesting a file replaces its report; a file whose content and the
+    extractor's version are unchanged since it was read is skipped (--force
+    reads it again). A run stopped at any point keeps the files it finished:
+    run it again to go on. A file whose id is taken by a report read from
+    another file is refused unless --replace or --id is given. Files that
+    cannot be read are named with the reason; the others are still
+    ingested, and the exit status is then 1.
     """
+    import os
+
+    from tqdm import tqdm
+
+    from .ingest_run import ingest_files
+
     files, problems = _collect(paths)
     if report_id and len(files) != 1:
         raise click.UsageError("--id needs exactly one file")
-    from tqdm import tqdm
-
     kinds: dict[str, int] = {}
-    with obj.open() as kb:
-        for path in tqdm(files, desc="ingest", unit="file", disable=None, file=sys.stderr, leave=False):
-            try:
-                result = kb.ingest_file(path, report_id, replace=replace or bool(report_id))
-            except (UnreadableReport, ReportExists) as exc:
-                problems.append((str(path), str(exc)))
+    skipped = 0
+    stages: dict[str, float] = {}
+    began = time.perf_counter()
+    with obj.open() as kb, tqdm(total=len(files), desc="ingest", unit="doc", disable=None, file=sys.stderr,
+                                leave=False) as bar:
+        for outcome in ingest_files(kb, files, report_id, replace, force, jobs or os.cpu_count() or 1, stages):
+            bar.update(1)
+            path = outcome.path
+            if outcome.status == "error":
+                problems.append((str(path), outcome.error))
                 continue
+            if outcome.status == "unchanged":
+                skipped += 1
+                continue
+            result = outcome.result
             for warning in result.warnings:
+                bar.clear()
                 click.echo(f"warning: {path}: {warning}", err=True)
             kinds[result.kind] = kinds.get(result.kind, 0) + 1
             if not quiet:
                 verb = "replaced" if result.replaced else "ingested"
+                bar.clear()
                 click.echo(f"{verb} {result.report_id} ({result.summary}) from {path}")
     for path, reason in problems:
         click.echo(f"error: {path}: {reason}", err=True)
-    if len(files) > 1 and not quiet:
-        click.echo(_kinds_summary(kinds, len(problems)))
+    if (len(files) > 1 or skipped) and not quiet:
+        click.echo(_kinds_summary(kinds, len(problems), skipped))
+    if timings:
+        click.echo(_timings_line(stages, time.perf_counter() - began, sum(kinds.values())), err=True)
     if problems:
         sys.exit(1)
 
 
-def _kinds_summary(kinds: dict[str, int], errors: int) -> str:
-    """"7 documents read: 1 session report, 2 transcripts, ...; 1 refused"."""
+def _shortened(text: str, most: int) -> str:
+    """At most ``most`` characters, cut at a word with an ellipsis."""
+    if len(text) <= most:
+        return text
+    cut = text.rfind(" ", 0, most)
+    return text[:cut if cut > most // 2 else most].rstrip(" ,;:") + "…"
+
+
+def _kinds_summary(kinds: dict[str, int], errors: int, skipped: int = 0) -> str:
+    """"7 documents read: 1 session report, 2 transcripts, ...; 3 unchanged, skipped; 1 refused"."""
     from igfkg.ontology import document_kind_label
 
     total = sum(kinds.values())
     parts = [f"{n} {document_kind_label(kind)}{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())]
     line = f"{total} document{'s' if total != 1 else ''} read" + (": " + ", ".join(parts) if parts else "")
+    line += f"; {skipped} unchanged, skipped" if skipped else ""
     return line + (f"; {errors} refused" if errors else "")
+
+
+def _timings_line(stages: dict[str, float], wall: float, documents: int) -> str:
+    """"timings: 12 documents in 9.1 s; read 0.0 s, decode 0.1 s, ..." (worker
+    stages are summed over workers, so they may add up to more than the wall time)."""
+    order = ("read", "decode", "parse", "ner load", "ner", "gate", "embed", "identity", "triples", "write")
+    parts = [f"{stage} {stages[stage]:.2f} s" for stage in order if stage in stages]
+    return f"timings: {documents} documents in {wall:.2f} s; " + ", ".join(parts)
 
 
 #: In a folder, files with these endings are data beside the documents
@@ -349,7 +390,7 @@ def ask(obj: Context, question, as_json):
     click.echo(f"(confidence {payload['confidence']:.2f}, {source})")
     for item in payload["evidence"][:3]:
         click.echo(f"  - {item['report']} · {item['section']} · characters {item['start']}-{item['end']}: "
-                   + " ".join(item["text"].split())[:300])
+                   + _shortened(" ".join(item["text"].split()), 300))
 
 
 @main.command()
@@ -364,7 +405,8 @@ def ask(obj: Context, question, as_json):
               help="Let SPARQL SERVICE and LOAD reach this host (repeatable); by default the server "
                    "makes no outbound requests.")
 @click.option("--max-queries", default=4, show_default=True,
-              help="SPARQL queries at once; beyond, a 503 with Retry-After.")
+              help="SPARQL queries at once (worker processes), at most half of them running past "
+                   "0.5 s; beyond, a 503 with Retry-After.")
 @click.pass_obj
 def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service, max_queries):
     """Start the web service (SPARQL endpoint, JSON API, pages) with waitress."""
@@ -374,7 +416,8 @@ def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, al
 
     kb = obj.open()
     kb.allowed_service_hosts = tuple(allow_service)
-    app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit, max_queries=max_queries)
+    app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit, max_queries=max_queries,
+                     isolate_queries=True)
     click.echo(f"igfkg serving {kb.config.home} on http://{host}:{port}/ "
                f"(SPARQL at /sparql, writes {'on' if token else 'off'})", err=True)
     try:
@@ -382,6 +425,7 @@ def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, al
         waitress.serve(app, host=host, port=port, threads=threads, ident="igfkg",
                        max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
     finally:
+        app.config["QUERY_POOL"].close()
         kb.close()
 
 

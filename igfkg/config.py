@@ -57,11 +57,26 @@ def load_config(home: str | Path | None = None, base_iri: str | None = None,
     base = wanted_base or saved.get("base_iri") or DEFAULT_BASE_IRI
     if not base.startswith(("http://", "https://")):
         raise ConfigError(f"base IRI must start with http:// or https://, not {base!r}")
-    mb = max_file_mb or float(os.environ.get("IGFKG_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB)
-    threshold = approximate_threshold or int(os.environ.get("IGFKG_APPROXIMATE_THRESHOLD") or 50_000)
+    mb = max_file_mb or _number("IGFKG_MAX_FILE_MB", DEFAULT_MAX_FILE_MB, float)
+    threshold = approximate_threshold or _number("IGFKG_APPROXIMATE_THRESHOLD", 50_000, int)
     return Config(home=home_path, base_iri=base, max_file_bytes=int(mb * 1024 * 1024),
                   embeddings=embeddings or os.environ.get("IGFKG_EMBEDDINGS") or None,
                   approximate_threshold=threshold)
+
+
+def _number(name: str, default, kind):
+    """A positive number from the environment, or a one-line error naming it."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {what} above 0, not {raw!r}")
+    return value
 
 
 def save_settings(config: Config) -> None:

@@ -91,6 +91,7 @@ class PassageIndex:
         self._loaded = False
         self._lexical = LexicalIndex()
         self.step_hook = None  # called with a step name after each durable write (crash tests)
+        self.autosave = True  # False: FAISS files written by flush() only (a batch of ingests)
 
     def _step(self, name: str) -> None:
         if self.step_hook is not None:
@@ -127,8 +128,8 @@ class PassageIndex:
         elif stored["model"] != self.model:
             raise ModelMismatch(
                 f"the passage index was built with the {stored['model']!r} embedding model, not "
-                f"{self.model!r}; query it with --embeddings {stored['model']} or rebuild it with "
-                f"'igfkg reindex --embeddings {self.model}'")
+                f"{self.model!r}; query it with 'igfkg --embeddings {stored['model']} ...' or rebuild it with "
+                f"'igfkg --embeddings {self.model} reindex'")
 
     # -- FAISS files ---------------------------------------------------------
 
@@ -188,7 +189,8 @@ class PassageIndex:
             if self._approximate is not None:
                 self._approximate.add_with_ids(vectors, ids)
         self._maybe_build_approximate()
-        self._save()
+        if self.autosave:
+            self._save()
 
     def remove_report(self, report: str) -> int:
         self._load()
@@ -198,8 +200,14 @@ class PassageIndex:
             old = self._delete_rows(report)
         self._step("index-rows")
         self._remove_vectors(old)
-        self._save()
+        if self.autosave:
+            self._save()
         return len(old)
+
+    def flush(self) -> None:
+        """Write the FAISS files (after writes made with autosave off)."""
+        if self._loaded and self._exact is not None:
+            self._save()
 
     # -- consistency ---------------------------------------------------------
 

@@ -1,0 +1,43 @@
+"""Rough edges a newcomer meets: hints that run as written, configuration
+errors in one line."""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+IGFKG = str(Path(sys.executable).with_name("igfkg"))
+
+
+def _run(args: list[str], home: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([IGFKG, "--home", str(home), *args], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **env})
+
+
+def test_the_reindex_hint_of_an_index_mismatch_runs_as_written(tmp_path):
+    home = tmp_path / "kb"
+    note = tmp_path / "note.txt"
+    note.write_text("A short plain note about open data in cities, to have one passage.\n", encoding="utf-8")
+    assert _run(["ingest", str(note)], home).returncode == 0
+    mismatch = _run(["--embeddings", "e5", "search", "open data"], home)
+    assert mismatch.returncode == 1
+    hint = re.search(r"rebuild it with '(igfkg [^']+)'", mismatch.stderr)
+    assert hint, mismatch.stderr
+    args = shlex.split(hint.group(1))[1:]
+    fixed = _run(args, home)
+    assert fixed.returncode == 0, fixed.stderr
+    assert _run(["--embeddings", "e5", "search", "open data"], home).returncode == 0
+
+
+def test_a_bad_configuration_value_is_one_line_not_a_traceback(tmp_path):
+    for name, value in (("IGFKG_MAX_FILE_MB", "abc"), ("IGFKG_MAX_FILE_MB", "-3"),
+                        ("IGFKG_APPROXIMATE_THRESHOLD", "many")):
+        done = _run(["reports"], tmp_path / "kb", **{name: value})
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr
+        assert done.stderr.strip().splitlines() == [f"Error: {name} must be "
+                                                   f"{'a whole number' if 'THRESHOLD' in name else 'a number'} "
+                                                   f"above 0, not {value!r}"]
