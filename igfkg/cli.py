@@ -23,9 +23,15 @@ class Context:
         self.home, self.base_iri, self.embeddings = home, base_iri, embeddings
 
     def open(self, read_only: bool = False) -> KnowledgeBase:
+        """The knowledge base; a read command refuses a data directory that
+        holds none (a mistyped --home must not create an empty one)."""
         try:
-            return KnowledgeBase(load_config(self.home, self.base_iri, embeddings=self.embeddings),
-                                 read_only=read_only)
+            config = load_config(self.home, self.base_iri, embeddings=self.embeddings)
+            if read_only and not config.store_path.exists():
+                raise click.ClickException(
+                    f"no knowledge base in {config.home}; create one with "
+                    f"'igfkg --home {config.home} ingest FILE_OR_FOLDER'")
+            return KnowledgeBase(config, read_only=read_only)
         except (ConfigError, KnowledgeBaseError) as exc:
             raise click.ClickException(str(exc)) from None
 

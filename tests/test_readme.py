@@ -31,7 +31,8 @@ def test_a_drifted_output_is_caught_and_update_repairs_it(tmp_path):
     problems = readme_check.check(page)
     assert len(problems) == 1 and "3 reports, all fine" in problems[0]
     readme_check.check(page, update=True)
-    assert "no reports yet" in page.read_text(encoding="utf-8")
+    assert "no knowledge base in t; create one with 'igfkg --home t ingest FILE_OR_FOLDER'" \
+        in page.read_text(encoding="utf-8")
     assert readme_check.check(page) == []
 
 

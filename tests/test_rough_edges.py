@@ -41,3 +41,13 @@ def test_a_bad_configuration_value_is_one_line_not_a_traceback(tmp_path):
         assert done.stderr.strip().splitlines() == [f"Error: {name} must be "
                                                    f"{'a whole number' if 'THRESHOLD' in name else 'a number'} "
                                                    f"above 0, not {value!r}"]
+
+
+def test_a_read_command_on_a_missing_knowledge_base_says_how_to_create_one(tmp_path):
+    home = tmp_path / "typo"
+    for command in (["reports"], ["search", "open data"], ["ask", "Who moderated?"], ["sparql", "ASK {}"]):
+        done = _run(command, home)
+        assert done.returncode == 1
+        assert done.stderr.strip() == (f"Error: no knowledge base in {home}; create one with "
+                                       f"'igfkg --home {home} ingest FILE_OR_FOLDER'")
+    assert not home.exists()  # nothing was created
