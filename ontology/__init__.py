@@ -36,6 +36,12 @@ PREFIXES = {
     "dcterms": DCTERMS, "nif": NIF, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL,
 }
 
+#: SPARQL path from a principle to the same principle in other frameworks:
+#: itself, its exact matches (transitively) and its close matches, both ways.
+#: The same crosswalk ``ask`` follows (search/answer.py SAME_PRINCIPLE).
+SAME_PRINCIPLE = ("(skos:exactMatch|^skos:exactMatch)*/(skos:closeMatch|^skos:closeMatch)?/"
+                  "(skos:exactMatch|^skos:exactMatch)*")
+
 #: Files loaded into the knowledge base's ontology graph.
 GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl", "session-kinds.ttl",
                "groups.ttl", "frameworks.ttl", "themes.ttl", "sdgs.ttl")

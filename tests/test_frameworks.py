@@ -175,14 +175,106 @@ def test_agenda_only_principles_are_mentioned_in_passing_not_discussed(goals_kb)
     assert ("discusses", "due-process") not in found
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("Which sessions served SDG 16?", ["IGF 2021", "IGF 2023", "workshop 197", "workshop 88"]),
-    ("Quelles sessions ont servi l'ODD 16 ?", ["FGI 2021", "FGI 2023"]),
-    ("Which sessions contributed to SDG 5?", ["workshop 197"]),
-    ("Which sessions served Target 16.7?", ["workshop 197"]),
-])
-def test_which_sessions_served_a_goal(goals_kb, question, expected):
-    from igfkg.ingest.text import fold
+GOAL_QUESTIONS = ROOT / "tests" / "data" / "ask-eval-goals.jsonl"
 
-    answer = fold(goals_kb.ask(question)["answer"])
-    assert all(fold(e) in answer for e in expected), answer
+
+def test_which_sessions_served_a_goal(goals_kb):
+    """The SDG questions need 2019+ session pages, which the main ask set's
+    data lacks: they have their own file, over this module's documents."""
+    from igfkg.evaluation import evaluate_answers, load_jsonl
+
+    items = load_jsonl(GOAL_QUESTIONS)
+    assert sum(i["lang"] == "en" for i in items) >= 4 and sum(i["lang"] == "fr" for i in items) >= 4
+    result = evaluate_answers(goals_kb.ask, items)
+    assert result["overall"] >= 0.9 and result["by_lang"]["fr"] >= 0.9, result["misses"]
+
+
+# -- the principle page and the VoID linksets ---------------------------------------
+
+@pytest.fixture(scope="module")
+def client(goals_kb):
+    from igfkg.web import create_app
+
+    return create_app(goals_kb).test_client()
+
+
+def test_principle_page_shows_framework_matches_and_sessions_by_year(client):
+    html = client.get("/id/principle/oecd-5-multistakeholder-cooperation", headers={"Accept": "text/html"})
+    twin = client.get("/id/principle/oecd-5-multistakeholder-cooperation", query_string={"format": "json"}).get_json()
+    assert html.status_code == 200 and html.headers["Vary"] == "Accept"
+    page = html.get_data(as_text=True)
+    concept = twin["concept"]
+    # Its framework and numbering.
+    assert concept["scheme"]["label"] == "OECD principles for Internet policy making" and concept["notation"] == "5"
+    assert '<a href="/id/framework/oecd-2011">OECD principles for Internet policy making</a> (2011)' in page
+    assert concept["definition"]["en"] in page
+    # A matching principle of another framework, linked.
+    match = next(m for m in concept["matches"] if m["iri"].endswith("/principle/nm-multistakeholder"))
+    assert match["relation"] == "closeMatch" and match["scheme_year"] == "2014"
+    assert '<a href="/id/principle/nm-multistakeholder">Multistakeholder</a>' in page
+    assert "NETmundial Multistakeholder Statement" in page
+    # The sessions that discussed it, per year, linked.
+    years = {y["year"]: [s["number"] for s in y["sessions"]] for y in concept["discussed"]}
+    assert years == {"2013": [41], "2016": [120]}
+    assert '<a href="/id/workshop/2016-120">120: Keeping the Internet Whole</a>' in page
+
+
+def test_principle_page_keeps_mentions_apart_and_follows_the_crosswalk(client):
+    due = client.get("/id/principle/due-process", query_string={"format": "json"}).get_json()["concept"]
+    assert due["discussed"] == [] and [y["year"] for y in due["mentioned_only"]] == ["2013"]
+    assert "Sessions that only mentioned it" in client.get("/id/principle/due-process").get_data(as_text=True)
+    # NETmundial's "Accountable" is discussed under the sample's word "accountability".
+    accountable = client.get("/id/principle/nm-accountable", query_string={"format": "json"}).get_json()["concept"]
+    rows = [(y["year"], s["via"]["iri"].rsplit("/", 1)[1]) for y in accountable["discussed"] for s in y["sessions"]]
+    assert rows == [("2019", "accountability"), ("2023", "accountability")]
+    # A goal: its UN IRI among the matches, and the sessions of its targets.
+    goal = client.get("/id/sdg/16", query_string={"format": "json"}).get_json()["concept"]
+    assert {"relation": "exactMatch", "iri": "http://metadata.un.org/sdg/16"}.items() <= goal["matches"][0].items()
+    assert [y["year"] for y in goal["discussed"]] == ["2019", "2021", "2023"]
+
+
+def test_principle_iri_still_negotiates_rdf(client):
+    import rdflib
+
+    response = client.get("/id/principle/nm-accountable", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    graph = rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    iri = rdflib.URIRef("https://w3id.org/igfkg/id/principle/nm-accountable")
+    assert (iri, rdflib.URIRef(SKOS + "inScheme"), rdflib.URIRef("https://w3id.org/igfkg/id/framework/netmundial-2014")) in graph
+
+
+def test_void_lists_the_schemes_and_the_crosswalk_as_linksets(client, goals_kb):
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=client.get("/.well-known/void").get_data(as_text=True), format="turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    doc = rdflib.Namespace("http://localhost/.well-known/void#")
+    skos = rdflib.Namespace(SKOS)
+
+    def count(query):
+        return int(next(iter(goals_kb.query(query)))["n"].value)
+
+    # Every framework, the themes, the goals and the sample's principles are subsets, with their size.
+    for key in [f"framework-{k}" for k in FRAMEWORKS] + ["theme-scheme", "sdg-scheme", "principle-scheme"]:
+        assert (doc.dataset, void.subset, doc[key]) in graph, key
+    scheme = goals_kb.iris.base + "framework/netmundial-2014"
+    assert int(graph.value(doc["framework-netmundial-2014"], void.entities)) == count(
+        f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c skos:inScheme <{scheme}> }}") > 10
+    # The crosswalk: linksets between schemes with the predicate and the store's count.
+    linkset = doc["links-principle-scheme-exactMatch-framework-netmundial-2014"]
+    assert (linkset, rdflib.RDF.type, void.Linkset) in graph
+    assert (linkset, void.linkPredicate, skos.exactMatch) in graph
+    assert (linkset, void.objectsTarget, doc["framework-netmundial-2014"]) in graph
+    assert int(graph.value(linkset, void.triples)) == count(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s skos:exactMatch ?o . ?s skos:inScheme <{goals_kb.iris.base}principle/scheme> . "
+        f"?o skos:inScheme <{scheme}> }}") > 0
+    members = set(graph.objects(doc.crosswalk, void.subset))
+    assert linkset in members and int(graph.value(doc.crosswalk, void.triples)) == sum(
+        int(graph.value(m, void.triples)) for m in members)
+    # The goals' links to the UN's IRIs: a linkset into the UN's namespace.
+    un = next(graph.subjects(void.uriSpace, rdflib.Literal("http://metadata.un.org/sdg/")))
+    sdg = next(graph.subjects(void.objectsTarget, un))
+    assert (sdg, void.linkPredicate, skos.exactMatch) in graph and (sdg, void.subjectsTarget, doc["sdg-scheme"]) in graph
+    assert int(graph.value(sdg, void.triples)) == count(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s skos:exactMatch ?o FILTER(STRSTARTS(STR(?o), 'http://metadata.un.org/sdg/')) }") >= 17
+    assert sdg not in members

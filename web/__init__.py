@@ -7,19 +7,29 @@ import threading
 from flask import Flask, jsonify, request
 
 from igfkg.kb import KnowledgeBase
+from igfkg.querypool import QueryBusy, QueryPool, QueryStopped
 
 
 def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float = 10.0,
-               row_limit: int = 10_000, max_body_bytes: int = 5 * 1024 * 1024, max_queries: int = 4) -> Flask:
+               row_limit: int = 10_000, max_body_bytes: int = 5 * 1024 * 1024, max_queries: int = 4,
+               isolate_queries: bool = False) -> Flask:
     """``kb`` is opened by the caller (``igfkg serve`` or a test) and shared
     by every request; writes go through it under one lock. At most
-    ``max_queries`` SPARQL queries run at once (/sparql and the editor);
-    beyond that a 503 with Retry-After."""
+    ``max_queries`` SPARQL queries run at once; beyond that a 503 with
+    Retry-After.
+
+    With ``isolate_queries`` (``igfkg serve``), every SPARQL query of every
+    route runs in a worker process killed at the time limit
+    (igfkg/querypool.py); call ``app.config["QUERY_POOL"].close()`` at the
+    end. Without (tests, embedding), /sparql and the editor run queries in
+    threads under the same limit, and other routes' queries in the request."""
     app = Flask(__name__)
     app.config.update(KB=kb, TOKEN=token, QUERY_TIMEOUT=query_timeout, ROW_LIMIT=row_limit,
                       MAX_CONTENT_LENGTH=max_body_bytes, WRITE_LOCK=threading.Lock(), JSON_AS_ASCII=False,
-                      QUERY_SLOTS=threading.BoundedSemaphore(max_queries))
+                      QUERY_SLOTS=threading.BoundedSemaphore(max_queries), QUERY_POOL=None)
     app.json.ensure_ascii = False
+    if isolate_queries:
+        _isolate_queries(app, kb, max_queries, query_timeout, row_limit)
 
     from . import api, linked, pages, quality, sparql
 
@@ -49,11 +59,37 @@ def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float
     def not_allowed(_error):
         return _error_response(405, f"{request.method} is not allowed on {request.path}")
 
+    @app.errorhandler(QueryBusy)
+    @app.errorhandler(QueryStopped)
+    def query_unavailable(error):
+        # A page or API call whose query found no free worker or passed the time limit.
+        response = _error_response(503, str(error) or "too many queries are running; try again in a few seconds")
+        response = app.make_response(response)
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(500)
     def server_error(_error):
         return _error_response(500, "the server failed on this request; it has been logged")
 
     return app
+
+
+# A page's queries wait this long for a free worker; the protocol's do not wait:
+# a burst of runaway queries gets its 503s at once instead of queueing.
+PAGE_QUERY_WAIT = 2.0
+
+
+def _isolate_queries(app: Flask, kb: KnowledgeBase, size: int, timeout: float, row_limit: int) -> None:
+    pool = QueryPool(kb, size=size)
+
+    def runner(sparql: str, protocol: bool = False, **options):
+        if protocol:
+            return pool.run(sparql, timeout=timeout, row_limit=row_limit, **options)
+        return pool.run(sparql, timeout=timeout, wait=PAGE_QUERY_WAIT, **options)
+
+    kb.query_runner = runner
+    app.config["QUERY_POOL"] = pool
 
 
 def _error_response(status: int, message: str):

@@ -1,6 +1,8 @@
 """Linked data: entity IRIs dereference (HTML for browsers, RDF by content
-negotiation on the same URL, with Vary: Accept), report pages with the
-original text, exports, and a VoID/DCAT description of the dataset."""
+negotiation on the same URL, with Vary: Accept), concept pages that follow
+a principle across frameworks and years, report pages with the original
+text, exports, and a VoID/DCAT description of the dataset with the concept
+schemes and their crosswalk as linksets."""
 from __future__ import annotations
 
 import re
@@ -13,7 +15,7 @@ from igfkg.formats import RDF_FORMATS, rdf_format, serialize_triples
 from igfkg.ingest.text import fold_chars
 from igfkg.ontology import document_kind_label
 from igfkg.kb import KnowledgeBaseError
-from igfkg.ontology import RDFS, SCHEMA, SKOS
+from igfkg.ontology import RDFS, SAME_PRINCIPLE, SCHEMA, SKOS
 
 bp = Blueprint("linked", __name__)
 
@@ -35,6 +37,102 @@ def describe(kb, iri: str) -> dict:
         SCHEMA + "name", SKOS + "prefLabel", RDFS + "label")), iri.rsplit("/", 1)[-1])
     types = [f["value"]["value"] for f in outgoing if f["property"].endswith("#type")]
     return {"iri": iri, "label": label, "types": types, "outgoing": outgoing, "incoming": incoming}
+
+
+# A match as seen from the page's concept: an incoming broadMatch makes the
+# other concept narrower; the other SKOS matches are symmetric.
+MATCHES = {"exactMatch": "exactMatch", "closeMatch": "closeMatch", "broadMatch": "narrowMatch",
+           "narrowMatch": "broadMatch", "relatedMatch": "relatedMatch"}
+
+
+def concept_data(kb, iri: str) -> dict | None:
+    """A SKOS concept (a framework's principle, a theme, a goal) as a
+    researcher reads it: its scheme and notation, definition, matches in
+    other schemes, and the sessions per year that discussed it or only
+    mentioned it. None for anything that is not a concept in a scheme."""
+    node = ox.NamedNode(iri)
+    # A concept in two schemes (the sample's WSIS+10 concepts) shows the dated framework first.
+    head = list(kb.query(f"""SELECT ?scheme ?notation ?issued WHERE {{ {node} a skos:Concept ; skos:inScheme ?scheme .
+        OPTIONAL {{ {node} skos:notation ?notation }} OPTIONAL {{ ?scheme dcterms:issued ?issued }} }}
+        ORDER BY DESC(BOUND(?issued)) ?scheme"""))
+    if not head:
+        return None
+    schemes = [{"iri": r["scheme"].value, "label": _label(kb, r["scheme"].value),
+                "year": r["issued"].value if r["issued"] else None} for r in head]
+    texts = _texts_by_language(kb, node, ("prefLabel", "definition"), ("rdfs:comment",))
+    matches = []
+    for relation, inverse in MATCHES.items():
+        for r in kb.query(f"SELECT DISTINCT ?other ?dir WHERE {{ {{ {node} skos:{relation} ?other BIND(1 AS ?dir) }} "
+                          f"UNION {{ ?other skos:{relation} {node} BIND(0 AS ?dir) }} FILTER(isIRI(?other)) }}"):
+            seen_as = relation if r["dir"].value == "1" else inverse
+            matches.append({"relation": seen_as, **_concept_summary(kb, r["other"].value)})
+    matches.sort(key=lambda m: (list(MATCHES).index(m["relation"]), m["scheme_year"] or "", m["notation"] or "",
+                                m["label"]))
+    return {
+        "scheme": schemes[0], "other_schemes": schemes[1:],
+        "notation": head[0]["notation"].value if head[0]["notation"] else None,
+        "labels": texts["prefLabel"], "definition": texts["definition"], "notes": texts["rdfs:comment"],
+        "matches": matches,
+        "discussed": _sessions_by_year(kb, node, "discusses"),
+        "mentioned_only": _sessions_by_year(kb, node, "mentionsInPassing"),
+    }
+
+
+def _texts_by_language(kb, node, skos_names, others=()) -> dict[str, dict[str, str]]:
+    found = {name: {} for name in (*skos_names, *others)}
+    for name, by_language in found.items():
+        prop = name if ":" in name else "skos:" + name
+        for r in kb.query(f"SELECT ?v WHERE {{ {node} {prop} ?v }} ORDER BY ?v"):
+            by_language.setdefault(r["v"].language or "", r["v"].value)
+    return found
+
+
+def _label(kb, iri: str, fallback: str | None = None) -> str:
+    """English first, then French, then any, then ``fallback`` or the IRI's last segment."""
+    for r in kb.query(f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} skos:prefLabel|schema:name|rdfs:label ?l }} "
+                      "ORDER BY DESC(lang(?l) = 'en') DESC(lang(?l) = 'fr') ?l LIMIT 1"):
+        return r["l"].value
+    return fallback or iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _concept_summary(kb, iri: str) -> dict:
+    """Enough to name and link another concept: label, notation, scheme.
+    An outside IRI (the UN's SDGs) has none of these but its address."""
+    node = ox.NamedNode(iri)
+    r = next(iter(kb.query(f"SELECT ?scheme ?notation ?issued WHERE {{ OPTIONAL {{ {node} skos:inScheme ?scheme "
+                           f"OPTIONAL {{ ?scheme dcterms:issued ?issued }} }} OPTIONAL {{ {node} skos:notation ?notation }} }}"
+                           " ORDER BY DESC(BOUND(?issued)) ?scheme LIMIT 1")), None)
+    scheme = r["scheme"].value if r and r["scheme"] else None
+    return {"iri": iri, "label": _label(kb, iri, fallback=iri), "notation": r["notation"].value if r and r["notation"] else None,
+            "scheme": scheme, "scheme_label": _label(kb, scheme) if scheme else None,
+            "scheme_year": r["issued"].value if r and r["issued"] else None}
+
+
+def _sessions_by_year(kb, node, how: str) -> list[dict]:
+    """[{year, sessions: [{iri, label, number, via}]}], oldest first. A session
+    that discussed the same principle under another framework's name (exact or
+    close match, as ``ask`` follows it) or a narrower one (a goal's target)
+    counts too, with ``via`` that name; a session that only mentioned it is
+    listed only where none discussed it."""
+    # Only mentioned = mentioned and discussed by no name of the principle.
+    same = f"({SAME_PRINCIPLE})|^skos:broader"
+    exclude = "" if how == "discusses" else f"FILTER NOT EXISTS {{ {node} {same} ?c2 . ?w igf:discusses ?c2 }}"
+    rows = kb.query(f"""SELECT ?w ?c ?name ?number ?year WHERE {{
+        {node} {same} ?c . ?w igf:{how} ?c . {exclude}
+        OPTIONAL {{ ?w schema:name ?name }} OPTIONAL {{ ?w igf:workshopNumber ?number }}
+        OPTIONAL {{ ?w schema:superEvent/igf:year ?year }} }} ORDER BY ?year ?number ?name""")
+    years: dict[str | None, dict[str, dict]] = {}
+    for r in rows:
+        year = r["year"].value if r["year"] else None
+        sessions = years.setdefault(year, {})
+        known = sessions.get(r["w"].value)
+        if known and known["via"] is None:
+            continue  # named under two names: listed once, by the page's own when it is one
+        via = None if r["c"] == node else {"iri": r["c"].value, "label": _label(kb, r["c"].value)}
+        sessions[r["w"].value] = {"iri": r["w"].value, "label": r["name"].value if r["name"] else r["w"].value,
+                                  "number": int(r["number"].value) if r["number"] else None, "via": via}
+    return [{"year": year, "sessions": list(years[year].values())}
+            for year in sorted(years, key=lambda y: (y is None, y or ""))]
 
 
 def _term(term) -> dict:
@@ -104,6 +202,11 @@ def _entity_response(kb, iri: str):
                                 f"UNION {{ BIND({ox.NamedNode(iri)} AS ?o) ?s ?p ?o }} }}"))
         body = serialize_triples(triples, rdf_format(fmt))
         return Response(body, mimetype=rdf_format(fmt).media_type, headers={"Vary": "Accept"})
+    # A concept's page adds what a researcher follows: scheme, matches, sessions by year.
+    concept = concept_data(kb, iri) if SKOS + "Concept" in data["types"] else None
+    if concept:
+        data["concept"] = concept
+        data["label"] = concept["labels"].get("en") or next(iter(concept["labels"].values()), data["label"])
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return jsonify(data)
     response = Response(render_template("entity.html", data=data, link=entity_link(kb)))
@@ -206,6 +309,81 @@ def export():
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+SKOS_MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+
+
+def void_description(kb) -> dict:
+    """The concept schemes as subsets of the dataset and the SKOS match links
+    between them (the crosswalk) or to outside IRIs (the UN's SDGs) as
+    linksets, one per (predicate, subjects' scheme, objects' target), with
+    counts from the store. Only links between concepts count, not a scheme's
+    own match to another vocabulary."""
+    schemes = {}
+    for r in kb.query("SELECT ?scheme (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?y) AS ?year) WHERE { "
+                      "?scheme a skos:ConceptScheme OPTIONAL { ?c skos:inScheme ?scheme } "
+                      "OPTIONAL { ?scheme dcterms:issued ?y } } GROUP BY ?scheme ORDER BY ?scheme"):
+        iri = r["scheme"].value
+        schemes[iri] = {"iri": iri, "id": _void_id(kb, iri), "label": _label(kb, iri), "concepts": int(r["n"].value),
+                        "year": r["year"].value if r["year"] else None}
+    values = " ".join(f"skos:{name}" for name in SKOS_MATCHES)
+    external, linksets = {}, []
+    for r in kb.query(f"""SELECT ?p ?from ?to ?space (COUNT(*) AS ?n) WHERE {{
+            VALUES ?p {{ {values} }} ?s ?p ?o . ?s skos:inScheme ?from .
+            OPTIONAL {{ ?o skos:inScheme ?to }}
+            BIND(IF(BOUND(?to), "", REPLACE(STR(?o), "[^/#]*$", "")) AS ?space)
+        }} GROUP BY ?p ?from ?to ?space ORDER BY ?p ?from ?to ?space"""):
+        source = schemes[r["from"].value]["id"]
+        if r["to"] is not None:
+            target = schemes[r["to"].value]["id"]
+        else:  # an outside vocabulary, known by the namespace its IRIs share
+            space = r["space"].value
+            target = external.setdefault(space, {"id": "ext-" + _slug(space.split("://", 1)[-1]), "uri_space": space})["id"]
+        name = r["p"].value.rsplit("#", 1)[-1]
+        linksets.append({"id": f"links-{source}-{name}-{target}", "predicate": r["p"].value, "subjects": source,
+                         "objects": target, "triples": int(r["n"].value), "crosswalk": r["to"] is not None})
+    return {"schemes": list(schemes.values()), "external": list(external.values()), "linksets": linksets}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def _void_id(kb, iri: str) -> str:
+    return _slug(iri[len(kb.iris.base):] if iri.startswith(kb.iris.base) else iri.split("://", 1)[-1])
+
+
+def _void_turtle(root: str, described: dict) -> str:
+    """The schemes and linksets of ``void_description`` as Turtle statements
+    about fragments of the VoID document (labels escaped by pyoxigraph)."""
+    def node(local: str) -> str:
+        return f"<{root}/.well-known/void#{local}>"
+
+    dataset = node("dataset")
+    out = []
+    for scheme in described["schemes"]:
+        title = ox.Literal(scheme["label"], language="en")
+        out.append(f"{dataset} void:subset {node(scheme['id'])} .\n{node(scheme['id'])} dcterms:title {title} ;\n"
+                   f"    void:rootResource <{scheme['iri']}> ; void:entities {scheme['concepts']} ;\n"
+                   "    void:classPartition [ void:class skos:Concept ; "
+                   f"void:entities {scheme['concepts']} ] .")
+    for ext in described["external"]:
+        out.append(f"{node(ext['id'])} void:uriSpace {ox.Literal(ext['uri_space'])} .")
+    crosswalk = [ls for ls in described["linksets"] if ls["crosswalk"]]
+    if crosswalk:
+        total = sum(ls["triples"] for ls in crosswalk)
+        members = ", ".join(node(ls["id"]) for ls in crosswalk)
+        out.append(f"{dataset} void:subset {node('crosswalk')} .\n{node('crosswalk')} dcterms:title "
+                   f"{ox.Literal('Crosswalk between principle frameworks, themes and goals', language='en')} ;\n"
+                   f"    void:triples {total} ;\n    void:subset {members} .")
+    for ls in described["linksets"]:
+        out.append(f"{dataset} void:subset {node(ls['id'])} .\n{node(ls['id'])} a void:Linkset ;\n"
+                   f"    void:linkPredicate <{ls['predicate']}> ;\n"
+                   f"    void:subjectsTarget {node(ls['subjects'])} ; void:objectsTarget {node(ls['objects'])} ;\n"
+                   f"    void:target {node(ls['subjects'])}, {node(ls['objects'])} ;\n"
+                   f"    void:triples {ls['triples']} .")
+    return "\n".join(out) + "\n"
+
+
 @bp.get("/.well-known/void")
 def void():
     kb = current_app.config["KB"]
@@ -215,6 +393,7 @@ def void():
     body = f"""@prefix void: <http://rdfs.org/ns/void#> .
 @prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <{dataset}> a void:Dataset, dcat:Dataset ;
     dcterms:title "igfkg: a knowledge graph of Internet Governance Forum reports"@en ;
     dcterms:description "Workshops, people, organisations, principles and examples read from IGF reports, with the passages they came from."@en ;
@@ -227,4 +406,5 @@ def void():
     dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{root}/export?format=nq> ; dcat:mediaType "application/n-quads" ] ;
     dcat:accessService [ a dcat:DataService ; dcat:endpointURL <{root}/sparql> ] .
 """
-    return Response(body, mimetype="text/turtle")
+    # The concept schemes (frameworks, themes, goals) and the links between them.
+    return Response(body + _void_turtle(root, void_description(kb)), mimetype="text/turtle")

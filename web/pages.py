@@ -98,9 +98,10 @@ def sparql_editor():
         except (OSError, RuntimeError, ValueError) as exc:
             error, status = f"the query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", 400
     data = {"query": query, "examples": EXAMPLE_QUERIES, "table": table, "error": error}
+    headers = {"Retry-After": "5"} if status == 503 else {}
     if wants_json():
-        return jsonify(data), status
-    return render_template("sparql.html", **data), status
+        return jsonify(data), status, headers
+    return render_template("sparql.html", **data), status, headers
 
 
 EDITOR_ROWS = 1000
@@ -113,10 +114,12 @@ def _editor_table(kb, query: str, deadline: float) -> dict:
 
     import pyoxigraph as ox
 
+    from igfkg.querypool import Boolean, Solutions
+
     result = kb.protocol_query(query)
-    if isinstance(result, ox.QueryBoolean):
+    if isinstance(result, (ox.QueryBoolean, Boolean)):
         return {"columns": ["answer"], "rows": [[str(bool(result)).lower()]]}
-    if isinstance(result, ox.QuerySolutions):
+    if isinstance(result, (ox.QuerySolutions, Solutions)):
         names = [v.value for v in result.variables]
         cells = lambda s: [(s[n].value if s[n] is not None else "") for n in names]  # noqa: E731
     else:

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from igfkg.formats import RESULT_FORMATS
 from igfkg.kb import ReportGraphProtected
 from igfkg.outbound import OutboundRefused, uses_service
+from igfkg.querypool import Boolean, QueryBusy, QueryStopped, Triples
 
 bp = Blueprint("sparql", __name__)
 
@@ -153,6 +154,14 @@ def run_bounded(work, timeout: float | None = None):
     queries cannot pile up beyond the bound. Work must consume query results
     in its own thread: Oxigraph's result iterators cannot cross threads."""
     timeout = current_app.config["QUERY_TIMEOUT"] if timeout is None else timeout
+    if current_app.config["QUERY_POOL"] is not None:
+        # Queries run in worker processes that are killed at the limit: no thread needed.
+        try:
+            return work(time.monotonic() + timeout)
+        except QueryBusy:
+            raise Busy() from None
+        except QueryStopped as exc:
+            raise TimeoutError(str(exc)) from None
     slots = current_app.config["QUERY_SLOTS"]
     if not slots.acquire(blocking=False):
         raise Busy()
@@ -213,7 +222,9 @@ def _run_query(text: str) -> Response:
     except SyntaxError as exc:
         return _fail(400, f"SPARQL syntax error: {exc}")
     except TimeoutError as exc:
-        return _fail(503, str(exc))
+        response = _fail(503, str(exc))
+        response.headers["Retry-After"] = "5"
+        return response
     except ProtocolError as exc:
         return _fail(exc.status, str(exc))
     except (OSError, RuntimeError, ValueError) as exc:
@@ -241,7 +252,7 @@ def _serialise(result, media: str | None, accept, deadline: float, timeout: floa
                row_limit: int) -> tuple[bytes, str]:
     if media and media.startswith("!"):
         raise ProtocolError(400, media[1:])
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, Triples)):
         choices = ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"]
         if media and media not in choices:
             raise ProtocolError(406, f"a CONSTRUCT or DESCRIBE answers RDF, not {media}: ask for "
@@ -268,6 +279,9 @@ def _serialise(result, media: str | None, accept, deadline: float, timeout: floa
     out = io.BytesIO()
     if isinstance(result, ox.QueryBoolean):
         result.serialize(out, format=fmt)
+    elif isinstance(result, Boolean):  # from a worker process: through Oxigraph's writers
+        text = '{"head": {}, "boolean": %s}' % ("true" if result else "false")
+        ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.JSON).serialize(out, format=fmt)
     else:
         variables = result.variables
         _write_solutions(out, variables, _bounded(result, deadline, timeout, row_limit), fmt)
@@ -417,7 +431,10 @@ def _write_graph(kb, graph) -> Response:
 def _target_graph(path: str | None):
     args = request.args
     if path is not None:
-        return ox.NamedNode(request.base_url)
+        try:
+            return ox.NamedNode(request.base_url)
+        except ValueError:  # "{", spaces...: a 400, not a 500
+            raise ProtocolError(400, f"not an IRI: {request.base_url!r}") from None
     if "default" in args and "graph" in args:
         raise ProtocolError(400, "give either ?default or ?graph=IRI")
     if "default" in args:
