@@ -103,6 +103,8 @@ def judge_person(text: str, person: Person, *, role_field: bool = False, affilia
         return Verdict(False, "a placeholder, not a name")
     if any_group(name):
         return Verdict(False, "a stakeholder or regional group, not a person")
+    if fold(name) in _words("places.txt", True):
+        return Verdict(False, "a place, not a person")  # "Viet Nam", "Costa Rica", "Sri Lanka"
     blocked = next((t for t in tokens if never_in_name(t)), None)
     if blocked:
         return Verdict(False, f"holds {blocked!r}, a word no name holds")

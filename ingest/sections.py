@@ -54,7 +54,8 @@ _EXACT = {
     "summary": ["summary", "substantive summary", "resume", "resumen", "session summary",
                 "summary of the session", "session report", "report summary", "resume de la session",
                 "resumen de la sesion"],
-    "conclusions": ["conclusions", "conclusion", "conclusiones", "key takeaways"],
+    "conclusions": ["conclusions", "conclusion", "conclusiones", "key takeaways", "call to action",
+                    "calls to action"],
     "reporters": ["reported by", "rapporteur", "rapporteurs", "reporter", "reporters",
                   "report prepared by", "relator", "relatores", "rapporteur(s)"],
     "statistics": ["statistics", "participation statistics"],
@@ -149,7 +150,12 @@ _LABEL_WRAPPING = re.compile(r"^(?:the\s+)?names?\s+(?:and\s+affiliations?\s+)?o
                              r"\s+and their affiliations?\b.*$")
 
 
+# "Session Report (* deadline 26 October) - click on the ? symbol for more information"
+_LABEL_NOTE = re.compile(r"\s*\(\*[^)]*\)|\s+-\s+click\b.*$")
+
+
 def _plain_label(folded: str) -> str:
+    folded = _LABEL_NOTE.sub("", folded)
     return _LABEL_WRAPPING.sub("", folded.replace("(s)", "").strip()).strip(" :")
 
 
