@@ -355,9 +355,15 @@ def search(obj: Context, query, k, as_json, lang, report, section, year, kind, s
                                      section=section, year=year, kind=kind, speaker=speaker)
         except (BadRequest, KnowledgeBaseError) as exc:
             raise click.ClickException(str(exc)) from None
+        behind = sorted(set(kb.report_ids()) - kb.index.report_ids()) if not payload["results"] else []
     if as_json:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
+    if behind:
+        # a lost or stale index finds nothing: say so, and how to repair it
+        raise click.ClickException(
+            f"the passage index lacks {len(behind)} report(s) the graph holds ({', '.join(behind[:3])}"
+            f"{', ...' if len(behind) > 3 else ''}); rebuild it with 'igfkg --home {kb.config.home} reindex'")
     if not payload["results"]:
         click.echo("no passage matches; try other words, or fewer filters")
         return

@@ -51,3 +51,19 @@ def test_a_read_command_on_a_missing_knowledge_base_says_how_to_create_one(tmp_p
         assert done.stderr.strip() == (f"Error: no knowledge base in {home}; create one with "
                                        f"'igfkg --home {home} ingest FILE_OR_FOLDER'")
     assert not home.exists()  # nothing was created
+
+
+def test_a_lost_index_is_named_with_the_command_that_rebuilds_it(tmp_path):
+    import shutil
+
+    home = tmp_path / "kb"
+    note = tmp_path / "note.txt"
+    note.write_text("A short plain note about open data in cities, to have one passage.\n", encoding="utf-8")
+    assert _run(["ingest", str(note)], home).returncode == 0
+    shutil.rmtree(home / "index")
+    lost = _run(["search", "open data"], home)
+    assert lost.returncode == 1
+    hint = re.search(r"rebuild it with '(igfkg [^']+)'", lost.stderr)
+    assert hint and "lacks 1 report(s) the graph holds (note)" in lost.stderr, lost.stderr
+    assert _run(shlex.split(hint.group(1))[1:], home).returncode == 0
+    assert "note" in _run(["search", "open data"], home).stdout
