@@ -47,7 +47,7 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
                "principle": [l.entity.iri for l in links.get("principle", [])[:1]]}
     titled = []
     if not anchors["session"] and not qg.re.search(r"\d", question):
-        titled = qg.sessions_by_title(question, kb, kb.encoder)
+        titled = qg.sessions_by_title(question, kb, answerer.encoder)
         # One shared word that is also a principle's name is the principle ("workshops on transparency").
         if titled and anchors["principle"] and titled[0][2] < 2:
             titled = []
@@ -232,7 +232,12 @@ def _yes_no(answerer, question, folded, anchors, links, lang) -> dict | None:
         if rows and rows[0]["who"] is not None:
             r = rows[0]
             return _yn(question, f"{yes} — {r['who'].value}: \u201c{r['example'].value}\u201d.", sparql, "yes")
-        return _yn(question, f"{no} — {links['org'][0].entity.name}.", sparql, "no")
+        # Nothing recorded is no fact that decides: say what was understood, with no confidence.
+        org = links['org'][0].entity.name
+        text = {"fr": f"{no} — j'ai reconnu « {org} » mais je n'ai trouvé aucun exemple présenté par quelqu'un de cette organisation.",
+                "es": f"{no} — reconocí «{org}» pero no encontré ningún ejemplo presentado por alguien de esa organización."}.get(
+            lang, f"{no} — I linked “{org}” but found no example presented by anyone from it.")
+        return {**_yn(question, text, sparql, "no"), "answers": [], "confidence": 0.0}
     if session and anchors["person"]:
         roles = [p for p in _ROLE_PROPS + [qg.SCHEMA + "organizer"] if qg.label_score(qg._stems(question), p) > 0] or _ROLE_PROPS
         values = " ".join(f"<{p}>" for p in roles)

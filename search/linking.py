@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from igfkg.ingest.text import fold, fold_chars
 
@@ -34,6 +35,7 @@ EXAMPLE_TERMS_QUERY = """SELECT ?e ?term WHERE { ?e a igf:Example . { ?e dcterms
 
 WORKSHOP_NUMBER = re.compile(r"\b(?:workshop|atelier|taller|ws|session|séance)\s*(?:#|no\.?|n°|number|num[ée]ro)?\s*(\d{1,4})\b"
                               r"|#\s*(\d{1,4})\b", re.I)
+DISTINCTIVE = 0.25  # an example named by a word no other example's label uses
 _YEAR = re.compile(r"\b(?:igf|fgi)?\s*((?:19|20)\d{2})\b", re.I)
 
 
@@ -117,6 +119,9 @@ def link(question: str, table: EntityTable, encoder=None) -> dict[str, list[Link
     folded = fold_chars(question)
     q_tokens = set(tokens(question))
     stems = {_stem(t) for t in q_tokens}
+    # Only words the questions' own vocabulary lacks can be misspelt names ("Halemborg"): comparing
+    # "moderated" with every surname was most of the time linking took.
+    unknown = frozenset(t for t in stems if len(t) >= 4 and t not in _ordinary_words())
     found: dict[str, list[Link]] = {}
 
     for entity in table.entities.values():
@@ -124,7 +129,7 @@ def link(question: str, table: EntityTable, encoder=None) -> dict[str, list[Link
             continue
         best: Link | None = None
         for label, label_tokens in zip(entity.labels, table._label_tokens[entity.iri]):
-            candidate = _match_label(question, folded, label, label_tokens, stems, entity)
+            candidate = _match_label(question, folded, label, label_tokens, stems, entity, unknown)
             if candidate and (best is None or candidate.score > best.score):
                 best = candidate
         if best:
@@ -137,21 +142,27 @@ def link(question: str, table: EntityTable, encoder=None) -> dict[str, list[Link
     return found
 
 
-def _match_label(question, folded, label, label_tokens, stems, entity) -> Link | None:
+@lru_cache(maxsize=None)
+def _whole(text: str) -> re.Pattern:
+    """A label as a whole word or phrase; compiled once per label, not per question."""
+    return re.compile(r"(?<![\w])" + re.escape(text) + r"(?![\w])")
+
+
+def _match_label(question, folded, label, label_tokens, stems, entity, unknown=None) -> Link | None:
     if not label_tokens:
         return None
     if label.replace(" ", "").isupper() and 2 <= len(label) <= 8:  # acronym: as written
-        m = re.search(r"(?<![\w])" + re.escape(label) + r"(?![\w])", question)
+        m = _whole(label).search(question) if label in question else None
         return Link(entity, 1.0, m.start(), m.end()) if m else None
-    m = re.search(r"(?<![\w])" + re.escape(fold(label)) + r"(?![\w])", folded)
+    needle = _folded(label)
+    m = _whole(needle).search(folded) if needle in folded else None  # the substring test first: cheap
     if m and (len(label_tokens) > 1 or len(label) >= 4):
         return Link(entity, 1.0 + 0.01 * len(label_tokens), m.start(), m.end())
-    label_stems = {_stem(t) for t in label_tokens}
+    label_stems, ordered = _label_stems(label)
     common = label_stems & stems
     if entity.kind == "person":
-        ordered = [_stem(t) for t in tokens(label)]
         surname, first = ordered[-1], ordered[0]
-        fuzzy = {t for t in label_stems - common if len(t) >= 5 and _fuzzy_in(t, stems)}
+        fuzzy = {t for t in label_stems - common if len(t) >= 5 and _fuzzy_in(t, stems if unknown is None else unknown)}
         # "Hallemborg", "Johan Halemborg" (a typo) or "Wolfgang": the surname, even misspelt,
         # or the exact first name; "John Smith" is not "Johan Hallemborg".
         if surname in common | fuzzy or (first in common and len(first) >= 4):
@@ -187,13 +198,19 @@ def _link_examples(question, table, found, encoder) -> None:
     named = [l for kind in ("term", "org") for l in found.get(kind, [])]
     q_terms = {l.entity.iri for l in named}
     q_stems = {_stem(t) for t in tokens(question)}
+    # A word only one example's label uses ("m-pesa") names that example.
+    frequency: dict[str, int] = {}
+    for example in examples:
+        for word in {_stem(t) for label in example.labels for t in tokens(label)}:
+            frequency[word] = frequency.get(word, 0) + 1
     scores = {}
     for example in examples:
         terms = table.example_terms.get(example.iri, set())
         term_share = len(q_terms & terms) / len(q_terms) if q_terms else 0.0
         words = {_stem(t) for label in example.labels for t in tokens(label)}
         word_share = len(q_stems & words) / max(len(q_stems), 1)
-        scores[example.iri] = 0.6 * term_share + 0.4 * word_share
+        distinctive = any(frequency.get(w) == 1 and len(w) >= 5 for w in q_stems & words)
+        scores[example.iri] = 0.6 * term_share + 0.4 * word_share + (DISTINCTIVE if distinctive else 0.0)
     if encoder is not None:
         labels = table.example_vectors(encoder)
         question_vector = encoder.encode([question])[0]
@@ -214,8 +231,37 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") else word
 
 
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """Words of the example questions (intents.py) and of the vocabulary's labels."""
+    from . import intents, querygraph
+
+    words = {_stem(t) for kind in intents.KINDS for example in kind.examples for t in tokens(example)}
+    for quad in querygraph.vocabulary_labels():
+        words |= {_stem(t) for t in tokens(quad)}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def _label_stems(label: str) -> tuple[frozenset[str], list[str]]:
+    """A label's word stems, as a set and in order; once per label."""
+    ordered = [_stem(t) for t in tokens(label)]
+    return frozenset(ordered), ordered
+
+
+@lru_cache(maxsize=None)
+def _folded(label: str) -> str:
+    return fold(label)
+
+
 def _fuzzy_in(token: str, stems: set[str]) -> bool:
-    return any(difflib.SequenceMatcher(None, token, s).ratio() >= 0.85 for s in stems if len(s) >= 4)
+    for s in stems:
+        # A ratio of 0.85 is out of reach when the lengths differ too much; skip difflib then.
+        if len(s) >= 4 and 2 * min(len(s), len(token)) / (len(s) + len(token)) >= 0.85:
+            matcher = difflib.SequenceMatcher(None, token, s)
+            if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                return True
+    return False
 
 
 def _span(folded: str, words: set[str]) -> tuple[int, int]:

@@ -55,14 +55,25 @@ def _stems(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
+def _labels() -> tuple[tuple[str, str], ...]:
+    """(subject, label) for every rdfs:label and skos:altLabel of the vocabulary, read once."""
+    return tuple((quad.subject.value, quad.object.value)
+                 for quad in ox.parse(path=str(VOCABULARY), format=ox.RdfFormat.TURTLE)
+                 if quad.predicate.value in ("http://www.w3.org/2000/01/rdf-schema#label", SKOS + "altLabel"))
+
+
+def vocabulary_labels() -> list[str]:
+    return [label for _, label in _labels()]
+
+
+@lru_cache(maxsize=1)
 def property_labels() -> dict[str, list[set[str]]]:
     """Every label and synonym of every property, as stem sets."""
     labels: dict[str, list[set[str]]] = {}
-    for quad in ox.parse(path=str(VOCABULARY), format=ox.RdfFormat.TURTLE):
-        if quad.predicate.value in ("http://www.w3.org/2000/01/rdf-schema#label", SKOS + "altLabel"):
-            stems = _stems(quad.object.value)
-            if stems:
-                labels.setdefault(quad.subject.value, []).append(stems)
+    for subject, label in _labels():
+        stems = _stems(label)
+        if stems:
+            labels.setdefault(subject, []).append(stems)
     return labels
 
 

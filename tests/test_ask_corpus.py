@@ -15,7 +15,7 @@ from conftest import ROOT
 
 DEV = load_jsonl(ROOT / "tests" / "data" / "ask-corpus-dev.jsonl")
 HELD_OUT = load_jsonl(ROOT / "tests" / "data" / "ask-corpus-heldout.jsonl")
-DEV_FLOOR = 0.80  # reached by the query-graph route (BENCHMARKS.md, final run); do not regress
+DEV_FLOOR = 0.90  # reached 93% after the said, honesty and latency work (BENCHMARKS.md, final run); do not regress
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,79 @@ def test_what_is_not_in_the_data_is_said_plainly(corpus_kb, question):
     assert response["answers"] == [] and response["confidence"] == 0.0
     assert response["answer"].startswith("I found no")
     assert corpus_kb.triple_count() == before
+
+
+# -- what someone said (search/said.py) -------------------------------------------
+
+@pytest.mark.parametrize("question, words", [
+    ("What did Li Wei warn about?", "small providers"),  # the sentence with the verb, not the first about him
+    ("what did Chukwuemeka Okonkwo explain?", "dispute resolution"),  # "He explained …" right after his name
+    ("What did the speaker from Google say about reporting standards?", "reporting standards"),  # affiliation path
+    ("Qu'a dit Nomsa Khumalo sur le partage des données ?", "independent of the city"),  # her transcript turn
+    ("¿Qué argumentó Pieter van der Berg?", "light-touch"),  # prose, not the list of panellists
+])
+def test_what_someone_said_is_their_sentence_with_it_as_evidence(corpus_kb, question, words):
+    response = corpus_kb.ask(question)
+    assert words in response["answer"] and response["answer_type"] == "statement"
+    assert response["evidence"][0]["text"] in response["answer"] and response["confidence"] > 0
+
+
+def test_a_moderator_calling_on_someone_is_not_what_they_said(corpus_kb):
+    response = corpus_kb.ask("Qu'a souligné Aminata Sow ?")
+    assert "candidates and officials" in response["answer"] and "let's start with you" not in response["answer"]
+
+
+def test_who_said_that_names_the_person_the_sentence_is_about(corpus_kb):
+    response = corpus_kb.ask("Who said that local hosting is a precondition for sovereignty?")
+    assert [a["label"] for a in response["answers"]] == ["Chidi Okafor"] and response["answer_type"] == "person"
+
+
+def test_parsing_what_someone_said_in_three_languages():
+    from igfkg.search.said import parse
+
+    assert (parse("What did Li Wei warn about?").who, parse("What did Li Wei warn about?").topic) == ("Li Wei", "")
+    fr = parse("Qu'a dit Nomsa Khumalo sur le partage des données ?")
+    assert (fr.who, fr.topic) == ("Nomsa Khumalo", "le partage des données")
+    es = parse("¿Qué dijo Olusegun Bankole-Cole sobre su línea roja?")
+    assert (es.who, es.topic) == ("Olusegun Bankole-Cole", "su línea roja")
+    assert parse("Who moderated workshop 41?") is None
+
+
+# -- honesty (search/honesty.py) ----------------------------------------------------
+
+@pytest.mark.parametrize("question, understood", [
+    ("how many cats attended workshop 41", ["workshop 41", "cats"]),
+    ("What is the budget of the IGF secretariat for 2030?", ["IGF Secretariat", "budget"]),
+    ("Did Microsoft present an example?", ["No", "Microsoft"]),
+    ("¿Qué dijo Shakira sobre la gobernanza de Internet?", ["Shakira"]),
+])
+def test_what_the_data_lacks_is_declined_with_what_was_understood(corpus_kb, question, understood):
+    response = corpus_kb.ask(question)
+    assert response["answers"] == [] and response["confidence"] == 0.0
+    assert all(word in response["answer"] for word in understood), response["answer"]
+
+
+def test_the_expected_answer_type_vetoes_templates_of_another_type():
+    from igfkg.search.honesty import asked_attribute, type_fits
+
+    assert not type_fits("figure", "statement") and not type_fits("moderator", "date")
+    assert type_fits("affiliation_of_person", "person") and type_fits("figure", None)
+    assert asked_attribute("Quel est le salaire du modérateur ?") == "salaire"
+    assert asked_attribute("Combien de participants à l'atelier 310 ?") == "participants"
+
+
+def test_the_question_is_embedded_once_per_ask():
+    import numpy as np
+    from igfkg.search.encoders import CachedEncoder
+
+    class Counting:
+        name, dim, calls = "fake", 2, []
+
+        def encode(self, texts, query=False):
+            self.calls.append(list(texts))
+            return np.ones((len(texts), 2), dtype=np.float32)
+
+    inner = Counting()
+    cached = CachedEncoder(inner)
+    cached.encode(["a question"]), cached.encode(["a question", "a sentence"], query=True)
+    assert inner.calls == [["a question"], ["a sentence"]]

@@ -278,3 +278,15 @@ def test_void_lists_the_schemes_and_the_crosswalk_as_linksets(client, goals_kb):
     assert int(graph.value(sdg, void.triples)) == count(
         "SELECT (COUNT(*) AS ?n) WHERE { ?s skos:exactMatch ?o FILTER(STRSTARTS(STR(?o), 'http://metadata.un.org/sdg/')) }") >= 17
     assert sdg not in members
+
+
+def test_a_year_in_the_question_narrows_the_sessions(goals_kb):
+    answer = goals_kb.ask("Which sessions of 2019 served SDG 16?")
+    assert "IGF 2019" in answer["answer"] and "2021" not in answer["answer"] and "2023" not in answer["answer"]
+    assert 'FILTER(STR(?year) = "2019")' in answer["sparql"]
+
+
+def test_a_goal_no_session_served_is_said_so(goals_kb):
+    answer = goals_kb.ask("Which sessions served SDG 3?")
+    assert answer["confidence"] == 0.0 and answer["answers"] == []
+    assert "Goal 3" in answer["answer"] and "records nothing" in answer["answer"]
