@@ -217,8 +217,11 @@ def split_item(text: str, start: int, end: int) -> ItemParts:
                 break
     if organisation is not None:
         at = _AT_ORGANISATION.search(text, *organisation)
-        if at and not looks_like_organisation(text[organisation[0]:at.start()]):
+        before = text[organisation[0]:at.start()] if at else ""
+        if at and (looks_like_job_title(before) or not looks_like_organisation(before)):
             organisation = (at.start(1), organisation[1])  # "Programme Specialist at UNESCO"
+        elif _is_clause(text[organisation[0]:organisation[1]]):
+            organisation = None  # "The panel includes speakers from government": a sentence, not a name
     if person and organisation is None:
         # "Name – Head of AI Policy at Fujitsu": the organisation after a job title's "at"
         for a, b in parts:
@@ -229,6 +232,17 @@ def split_item(text: str, start: int, end: int) -> ItemParts:
                 organisation = (at.start(1), b)
                 break
     return ItemParts(person, organisation, group, region)
+
+
+# lower-case words an organisation's name may hold; any other makes a clause
+_NAME_LINK_WORDS = {"of", "for", "and", "the", "on", "in", "at", "de", "du", "des", "la", "le", "les", "pour", "del",
+                    "da", "do", "y", "e", "et", "für", "und", "van", "von", "d'", "l'", "en", "a", "an", "to"}
+
+
+def _is_clause(value: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w'’-]*", value)
+    lower = [w for w in words if w.islower() and w not in _NAME_LINK_WORDS]
+    return len(words) >= 3 and len(lower) >= 2
 
 
 _OF_ORGANISATION = re.compile(r"\sof\s+the\s+([A-ZÀ-Þ][^\n]*)")
@@ -244,7 +258,9 @@ def _is_regional(value: str) -> bool:
 
 _JOB_WORDS = re.compile(r"\b(director|manager|head|officer|president|vice|chair|ceo|cto|professor|"
                         r"senior|sr|jr|lecturer|researcher|advisor|adviser|consultant|coordinator|"
-                        r"founder|secretary|minister|ambassador|counsel|fellow|phd|jd|cipp|mba)\b")
+                        r"founder|secretary|minister|ambassador|counsel|fellow|phd|jd|cipp|mba|"
+                        r"specialist|expert|analyst|engineer|editor|journalist|correspondent|economist|"
+                        r"lawyer|attorney|scientist|deputy|commissioner|representative|assistant|associate)\b")
 
 
 def looks_like_job_title(text: str) -> bool:
