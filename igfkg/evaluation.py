@@ -179,9 +179,14 @@ def score_document(record: ReportRecord, gold: dict) -> dict[str, Score]:
         expected = {(f, person_key(n)) for f, g in gold_of.items() for n in g.get(name, [])}
         missing = sum(len(w.get(name, [])) for g, w in enumerate(wanted) if g not in {p[1] for p in pairs})
         scores[name] = Score(len(predicted & expected), len(predicted), len(expected) + missing)
-    # organisations that organise, and those the document ties to an organising person
-    predicted = {(f, (r.organisation or r.affiliation).name.value) for f, s in enumerate(found)
-                 for r in s.roles if r.role == "organizer" and (r.organisation or r.affiliation)}
+    # organisations that organise, and those the document ties to an organising person (an
+    # affiliation is the person's, whichever role's line gave it)
+    predicted = set()
+    for f, s in enumerate(found):
+        organisers = {r.person.key for r in s.roles if r.role == "organizer" and r.person}
+        predicted |= {(f, r.organisation.name.value) for r in s.roles if r.role == "organizer" and r.organisation}
+        predicted |= {(f, r.affiliation.name.value) for r in s.roles
+                      if r.person and r.person.key in organisers and r.affiliation}
     expected = {(f, n) for f, g in gold_of.items() for n in g.get("organiser_organisations", [])}
     scores["organiser_organisations"] = _pairs_score(predicted, expected)
     predicted = {(r.person.key, r.affiliation.name.value) for s in found for r in s.roles if r.person and r.affiliation}

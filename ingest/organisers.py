@@ -58,9 +58,10 @@ def _organisation_in(text: str, a: int, b: int):
     if article:
         a += article.end() + (len(text[a:b]) - len(text[a:b].lstrip()))
         value = text[a:b].strip()
-    if not value[:1].isupper() or len(value.split()) > 10 or is_stakeholder_group(value) or looks_like_person(value):
+    acronym = " " not in value and sum(c.isupper() for c in value) >= 2  # "CaribNOG", "ISOC"
+    if not value[:1].isupper() or len(value.split()) > 10 or is_stakeholder_group(value) or \
+            (not acronym and looks_like_person(value)):
         return None
     if any(word.islower() and word not in _NAME_LINKS for word in value.split()):
         return None  # a clause ("The panel includes speakers"), not a name
-    acronym = " " not in value and sum(c.isupper() for c in value) >= 2  # "CaribNOG", "ISOC"
     return make_organisation(text, a, b) if acronym or looks_like_organisation(value) else None

@@ -16,7 +16,7 @@ from .language import reliable_language
 from .meetings import meeting_place
 from .passages import cut_passages
 from .fields import make_organisation
-from .organisations import gazetteer
+from .organisations import gazetteer, looks_like_organisation
 from .organisers import organisers_in_text
 from .people import FREE_TEXT, people_in_text
 from .events import events_in
@@ -150,6 +150,7 @@ def _read_fields(record: ReportRecord, sections: list[Section], running_text: bo
             if _YES.match(answer) or _NO.match(answer):
                 record.previous_workshops = (bool(_YES.match(answer)), Span(text[a:b], a, b))
     record.quality_notes = quality_notes(record.figures)
+    record.roles.extend(_forum_owner(record))
     _fill_place(record)
     _read_themes(record)
     scope = (sections[0].start, sections[-1].end) if sections else (0, 0)
@@ -174,6 +175,24 @@ def _read_themes(record: ReportRecord) -> None:
     year = int(record.meeting_year.value) if record.meeting_year and record.meeting_year.value.isdigit() else None
     found = [theme_of(span, year) for span in (record.theme, record.subtheme) if span]
     record.themes = [t for t in found if t]
+
+
+# "Global Alliance for Digital Inclusion (GADI) Open Forum", "Open Forum of the OECD":
+# an open forum is held by the organisation its title names.
+_FORUM_OWNER = re.compile(r"^(?P<before>.+?)\s*[-–:]?\s*Open Forum\s*$|^Open Forum\s+(?:of|by)\s+(?:the\s+)?(?P<after>.+)$",
+                          re.I)
+
+
+def _forum_owner(record: ReportRecord) -> list[RoleAssignment]:
+    if record.session_kind != "open_forum" or record.title is None:
+        return []
+    found = _FORUM_OWNER.match(record.title.value)
+    group = found and ("before" if found.group("before") else "after")
+    if not group:
+        return []
+    start = record.title.start + found.start(group)
+    org = make_organisation(record.text, start, record.title.start + found.end(group))
+    return [_org_role(org)] if looks_like_organisation(org.name.value) else []
 
 
 def _org_role(org: Organisation) -> RoleAssignment:
