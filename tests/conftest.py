@@ -20,6 +20,19 @@ def rows(kb: KnowledgeBase, query: str) -> list[dict]:
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
 
 
+def serve_app(app, threads: int = 4, port: int = 0):
+    """A real HTTP server (waitress, as `igfkg serve`) for ``app`` in a thread:
+    (server, base URL). Bodies above the app's limit are refused before they are read."""
+    import threading
+
+    import waitress
+
+    httpd = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads,
+                                   max_request_body_size=app.config.get("MAX_CONTENT_LENGTH") or 1 << 30)
+    threading.Thread(target=httpd.run, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.effective_port}"
+
+
 def snapshot(kb: KnowledgeBase) -> set[str]:
     return {str(q) for q in kb.quads()}
 

@@ -2,17 +2,15 @@
 Selenium through the system chromedriver. Screenshots go to
 test-output/browser/."""
 import shutil
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import waitress
 
 from igfkg.config import load_config
 from igfkg.kb import KnowledgeBase
 from igfkg.web import create_app
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, serve_app
 
 CHROMEDRIVER = shutil.which("chromedriver")
 SHOTS = ROOT / "test-output" / "browser"
@@ -25,9 +23,8 @@ def site(tmp_path_factory):
     kb = KnowledgeBase(load_config(tmp_path_factory.mktemp("browser") / "kb"))
     kb.ingest_file(SAMPLE)
     kb.ingest_file(ROOT / "tests" / "data" / "web" / "xss-report.txt")
-    httpd = waitress.create_server(create_app(kb), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.effective_port}", kb
+    httpd, url = serve_app(create_app(kb))
+    yield url, kb
     httpd.close()
     kb.close()
 

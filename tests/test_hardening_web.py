@@ -7,23 +7,18 @@ import time
 
 import pytest
 import requests
-import waitress
 
 from igfkg.config import load_config
 from igfkg.kb import KnowledgeBase
 from igfkg.web import create_app
-from conftest import SAMPLE, SAMPLE_ID
+from conftest import SAMPLE, SAMPLE_ID, serve_app
 
 TOKEN = "test-token"
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross product over everything
 
 
 def _serve(kb, **options):
-    app = create_app(kb, **options)
-    httpd = waitress.create_server(app, host="127.0.0.1", port=0, threads=6,
-                                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
-    threading.Thread(target=httpd.run, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.effective_port}"
+    return serve_app(create_app(kb, **options), threads=6)
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,16 @@
 """Entity IRIs under the service's base dereference: HTML for browsers, RDF
 by content negotiation on the same URL; exports and the VoID description."""
 import socket
-import threading
 
 import pytest
 import rdflib
 import requests
-import waitress
 
 from igfkg.config import load_config
 from igfkg.formats import RDF_FORMATS
 from igfkg.kb import KnowledgeBase
 from igfkg.web import create_app
-from conftest import SAMPLE
+from conftest import SAMPLE, serve_app
 
 RDFLIB = {"ttl": "turtle", "nt": "nt", "xml": "xml", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
 
@@ -25,8 +23,7 @@ def site(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     kb = KnowledgeBase(load_config(tmp_path_factory.mktemp("ld") / "kb", base_iri=base + "/id/"))
     kb.ingest_file(SAMPLE)
-    httpd = waitress.create_server(create_app(kb), host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
+    httpd, _url = serve_app(create_app(kb), port=port)
     yield base
     httpd.close()
     kb.close()

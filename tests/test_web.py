@@ -6,22 +6,19 @@ import time
 import pytest
 import rdflib
 import requests
-import waitress
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
 from igfkg.config import load_config
 from igfkg.kb import KnowledgeBase
 from igfkg.web import create_app
-from conftest import SAMPLE
+from conftest import SAMPLE, serve_app
 
 TOKEN = "test-token"
 
 
 def _serve(kb, **options):
-    httpd = waitress.create_server(create_app(kb, **options), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=httpd.run, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.effective_port}"
+    return serve_app(create_app(kb, **options))
 
 
 @pytest.fixture(scope="module")
