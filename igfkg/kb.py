@@ -26,7 +26,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from igfkg.ingest.identity import match_people, record_people, rename_people, session_key
-from igfkg.ingest.reading import read_report_file
+from igfkg.ingest import EXTRACTOR_VERSION
+from igfkg.ingest.reading import decode_report_bytes, read_file_bytes
 from igfkg.ingest.records import ReportRecord
 from igfkg.ingest.report import parse_report
 from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, SCHEMA, document_kind_label, session_kind_label
@@ -118,7 +119,11 @@ class KnowledgeBase:
         self.version = 0  # bumped by every write, so caches of graph content know to refresh
         # Hosts SERVICE and LOAD may reach; none by default: no query makes the machine fetch a URL.
         self.allowed_service_hosts: tuple[str, ...] = ()
+        # Set by the web service: runs queries in killable worker processes under a time limit
+        # (igfkg/querypool.py); called as runner(sparql, protocol=bool, **store.query options).
+        self.query_runner = None
         self._steps = 0
+        self._batch = False  # inside batch(): FAISS files written at flush_batch only
         if not self.read_only:
             if not config.settings_path.exists():
                 save_settings(config)
@@ -148,11 +153,23 @@ class KnowledgeBase:
         replace), before anything is written."""
         report_id = report_id or report_id_for(path)
         self._check_replace(report_id, path.name, replace)  # before the costly reading
-        decoded = read_report_file(path, self.config.max_file_bytes)
+        data = read_file_bytes(path, self.config.max_file_bytes)
+        decoded = decode_report_bytes(data)
         record = parse_report(decoded.text, report_id, source_name=path.name,
                               encoding=decoded.encoding, warnings=decoded.warnings,
                               file_format=getattr(decoded, "format", "text"))
+        record.content_hash = content_hash(data)
         return self.ingest_record(record, replace=replace)
+
+    def unchanged(self, report_id: str, source_name: str, digest: str) -> bool:
+        """True when the report was read from this file name, with these
+        bytes (sha256 ``digest``), by this EXTRACTOR_VERSION: reading it
+        again would give the same graph."""
+        graph = self.iris.report(report_id)
+        found = {q.predicate.value: q.object.value for q in self.store.quads_for_pattern(graph, None, None, graph)
+                 if q.predicate.value in _INCREMENTAL}
+        return found == {IGF + "contentHash": digest, IGF + "extractorVersion": EXTRACTOR_VERSION,
+                         IGF + "sourceFile": source_name}
 
     def _check_replace(self, report_id: str, source_name: str, replace: bool) -> None:
         """Re-ingesting the same file replaces silently; another file needs replace=True."""
@@ -163,7 +180,12 @@ class KnowledgeBase:
         raise ReportExists(f"report {report_id!r} already exists ({held}); "
                            "use --replace to replace it, or --id to give this file another id")
 
-    def ingest_record(self, record: ReportRecord, replace: bool = False) -> IngestResult:
+    def ingest_record(self, record: ReportRecord, replace: bool = False, vectors=None,
+                      timings: dict | None = None) -> IngestResult:
+        """Store a parsed record. ``vectors``: its passages' embeddings when
+        the caller computed them in a batch; ``timings``: seconds per stage
+        (identity, triples, embed, write) are added to it."""
+        clock = _Clock(timings)
         graph = self.iris.report(record.report_id)
         self._check_replace(record.report_id, record.source_name, replace)
         previous_source = self._report_source(graph)
@@ -177,13 +199,18 @@ class KnowledgeBase:
         mapping = match_people(people, self._people_of(session_nodes + [old for old, _ in moves]))
         mapping.update(self._names_in_store([p for p in people if p.key not in mapping], graph))
         rename_people(record, mapping)
+        clock.lap("identity")
         quads = report_quads(record, self.iris, session_nodes)
         rows = passage_rows(record)
-        vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
+        clock.lap("triples")
+        if vectors is None:
+            vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
+            clock.lap("embed")
         with self._intent("ingest", record.report_id):
             self._replace_graph(graph, quads, moves)
             self._step("graph")
             self.index.replace_report(record.report_id, rows, vectors)
+        clock.lap("write")
         self._entity_labels = None
         self.version += 1
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
@@ -301,19 +328,42 @@ class KnowledgeBase:
 
     @contextmanager
     def _intent(self, operation: str, report_id: str | None):
-        import json
-        import os
-
-        tmp = self.intent_path.with_suffix(".tmp")
-        with open(tmp, "w", encoding="utf-8") as out:
-            json.dump({"operation": operation, "report": report_id}, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.intent_path)
+        if self._batch and not self.pending_path.exists():
+            _write_durably(self.pending_path, {"vectors": "pending"})
+        _write_durably(self.intent_path, {"operation": operation, "report": report_id})
         self._step("intent")
         yield
         self.intent_path.unlink(missing_ok=True)
         self._step("done")
+
+    @property
+    def pending_path(self) -> Path:
+        return self.config.home / "vectors-pending.json"
+
+    # A batch of ingests (igfkg ingest of many files) writes the graph and the
+    # SQLite rows of each report as usual, but the FAISS files only at
+    # flush_batch: rewriting them after every report grows with the index,
+    # quadratic over an archive. A crash in between leaves rows without
+    # vectors; vectors-pending.json, written before the first report and
+    # removed once the files are written, makes the next open re-embed them
+    # from the graph (reconcile), so nothing is lost.
+
+    @contextmanager
+    def batch(self):
+        self._batch = True
+        self.index.autosave = False
+        try:
+            yield self
+        finally:
+            self.flush_batch()
+            self._batch = False
+            self.index.autosave = True
+
+    def flush_batch(self) -> None:
+        """Write the FAISS files and clear the intent (a checkpoint of a batch)."""
+        if self.pending_path.exists():
+            self.index.flush()
+            self.pending_path.unlink(missing_ok=True)
 
     def _step(self, name: str) -> None:
         """A write step is done. Tests set IGFKG_CRASH_AFTER=N to have the
@@ -331,19 +381,22 @@ class KnowledgeBase:
         """Finish what a crashed write left: the index follows the graph."""
         import json
 
-        if not self.intent_path.exists():
+        if self.intent_path.exists():
+            try:
+                intent = json.loads(self.intent_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                intent = {"operation": "unknown", "report": None}
+            if intent.get("report"):
+                self._resync_report(intent["report"])
+            else:  # a reindex, or an intent that cannot be read: the whole index
+                self.sync_index()
+        elif not self.pending_path.exists():
             return
-        try:
-            intent = json.loads(self.intent_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            intent = {"operation": "unknown", "report": None}
-        if intent.get("report"):
-            self._resync_report(intent["report"])
-        else:  # a reindex, or an intent that cannot be read: the whole index
-            self.sync_index()
-        for report_id in sorted(self.index.reconcile()):
+        for report_id in sorted(self.index.reconcile()):  # rows whose vectors a batch had not written
             self._resync_report(report_id)
+        self.index.flush()
         self.intent_path.unlink(missing_ok=True)
+        self.pending_path.unlink(missing_ok=True)
 
     def _resync_report(self, report_id: str) -> None:
         """The index rows and vectors of one report, made again from its graph."""
@@ -518,6 +571,8 @@ class KnowledgeBase:
         """Run a SPARQL query; the default graph is the merge of all graphs.
         The namespaces in ontology.PREFIXES may be used without PREFIX lines."""
         check_outbound(sparql, self.allowed_service_hosts, self.iris.base, PREFIXES)
+        if self.query_runner is not None:
+            return self.query_runner(sparql, protocol=False, prefixes=PREFIXES, base_iri=self.iris.base, **options)
         return self.store.query(sparql, prefixes=PREFIXES, base_iri=self.iris.base, **options)
 
     # -- SPARQL protocol and graph store (raw dataset semantics) ----------------
@@ -531,6 +586,8 @@ class KnowledgeBase:
             options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
         check_outbound(sparql, self.allowed_service_hosts, base_iri)
+        if self.query_runner is not None:
+            return self.query_runner(sparql, protocol=True, base_iri=base_iri, **options)
         return self.store.query(sparql, base_iri=base_iri, **options)
 
     def protocol_update(self, sparql: str, base_iri: str | None = None) -> None:
@@ -647,6 +704,43 @@ class KnowledgeBase:
         if self.store.contains_named_graph(graph):
             return ""
         return None
+
+
+def _write_durably(path: Path, content: dict) -> None:
+    """Write a small JSON file so that it is whole on disk or absent."""
+    import json
+    import os
+
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(content, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+_INCREMENTAL = {IGF + "contentHash", IGF + "extractorVersion", IGF + "sourceFile"}
+
+
+def content_hash(data: bytes) -> str:
+    """What incremental ingest compares: the sha256 of a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Clock:
+    """Seconds per stage, added into a dict (or nothing when it is None)."""
+
+    def __init__(self, timings: dict | None):
+        import time
+
+        self.timings, self._now = timings, time.perf_counter
+        self._last = self._now()
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = self._now()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self._last
+            self._last = now
 
 
 def passage_rows(record: ReportRecord) -> list[dict]:

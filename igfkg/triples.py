@@ -17,6 +17,7 @@ from igfkg.ingest.records import Organisation, Person, ReportRecord, Span
 from igfkg.ingest.sections import SECTION_NAMES
 from igfkg.ontology import DCTERMS, FOAF, IGF, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
+from igfkg.ingest import EXTRACTOR_VERSION
 from igfkg.ingest.identity import session_key
 
 from .iris import Iris
@@ -137,6 +138,9 @@ def _write_report(w: _Writer, report) -> None:
     w.add(report, N(IGF + "encoding"), ox.Literal(r.encoding))
     w.add(report, N(IGF + "documentKind"), w.iris.document_kind(r.kind))
     w.add(report, N(IGF + "fileFormat"), ox.Literal(r.file_format))
+    if r.content_hash:  # read from a file: what incremental ingest compares
+        w.add(report, N(IGF + "contentHash"), ox.Literal(r.content_hash))
+        w.add(report, N(IGF + "extractorVersion"), ox.Literal(EXTRACTOR_VERSION))
     for warning in r.warnings:
         w.add(report, N(IGF + "ingestWarning"), ox.Literal(warning))
 

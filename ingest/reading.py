@@ -39,6 +39,11 @@ class DecodedText:
 
 def read_report_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText:
     """Read and decode one file, raising UnreadableReport with a reason."""
+    return decode_report_bytes(read_file_bytes(path, max_bytes))
+
+
+def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, or UnreadableReport with a reason (missing, too large, ...)."""
     if not path.exists():
         raise UnreadableReport("no such file")
     if not path.is_file():
@@ -49,10 +54,9 @@ def read_report_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedT
             f"file is too large ({size / 1048576:.1f} MiB; the limit is {max_bytes / 1048576:.1f} MiB)"
         )
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise UnreadableReport(f"cannot read file: {exc.strerror or exc}") from None
-    return decode_report_bytes(data)
 
 
 def decode_report_bytes(data: bytes) -> DecodedText:

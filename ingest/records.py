@@ -193,6 +193,7 @@ class ReportRecord:
     utterances: list[Utterance] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)  # candidates the entity gate refused
     other_sessions: list["ReportRecord"] = field(default_factory=list)
+    content_hash: str | None = None  # sha256 of the file's bytes, when read from a file (incremental ingest)
 
     @property
     def sessions(self) -> list["ReportRecord"]:

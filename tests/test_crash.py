@@ -1,6 +1,7 @@
 """Graph and index in step after a crash (issue 11, finding 1): writes record
 an intent the next open finishes; FAISS never holds an id twice; `igfkg
 check` finds every disagreement and `igfkg check --repair` fixes it."""
+import json
 import os
 import random
 import subprocess
@@ -102,28 +103,74 @@ def expected(folder, tmp_path_factory):
     return state(home)
 
 
-STEPS_PER_REPORT = 5  # intent, graph, index rows, index vectors, done
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory):
+    """run(home, *args, crash_after=N) -> (exit status, names of the write steps
+    done), in a forked child of one process that loaded the models once."""
+    warm = tmp_path_factory.mktemp("warm")
+    process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("crash_zygote.py")),
+                                str(REPORTS / "igf2015-ws88-idn.txt")], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).parent))
+    assert json.loads(process.stdout.readline()) == {"ready": True}
+    steps = warm / "steps.log"
+
+    def run(home, *args, crash_after=None):
+        steps.unlink(missing_ok=True)
+        request = {"args": ["--home", str(home), *args], "crash_after": crash_after, "steps": str(steps)}
+        process.stdin.write(json.dumps(request) + "\n")
+        process.stdin.flush()
+        status = json.loads(process.stdout.readline())["status"]
+        return status, steps.read_text().split() if steps.exists() else []
+
+    yield run
+    process.stdin.close()
+    process.wait(30)
 
 
 @pytest.mark.slow
-def test_kill_at_every_step_then_rerun_ends_exact(folder, expected, tmp_path):
-    """Deterministic kills at each write step of the first reports and of a
-    re-ingest (replacing), plus random points; after each the next open is
-    consistent, and running the ingest again gives exactly the clean result."""
-    home = tmp_path / "kb"
-    rng = random.Random(11)
-    points = list(range(1, STEPS_PER_REPORT + 1)) + rng.sample(range(STEPS_PER_REPORT + 1, 10 * STEPS_PER_REPORT), 2)
-    for point in points:
-        result = run(home, "ingest", "-q", str(folder), env={"IGFKG_CRASH_AFTER": str(point)})
-        assert result.returncode == -9, (point, result.stderr[-500:])
-        reports, rows = state(home)  # opens (and recovers), checks clean
+def test_kill_at_every_step_then_rerun_ends_exact(folder, zygote, tmp_path):
+    """SIGKILL after each write step of ingest, of a replacing re-ingest and of
+    a remove, and at random points of an ingest (>= 20 kills); after each the
+    next open is consistent, and running again gives exactly the clean result."""
+    ingest = ["ingest", "-q", "-j", "1", str(folder)]
+    status, clean_steps = zygote(tmp_path / "clean", *ingest)
+    assert status == 0
+    expected = state(tmp_path / "clean")
+    per_report = clean_steps.index("done") + 1
+    home, killed, kills = tmp_path / "kb", {}, []
+
+    def kill(*args, point):
+        status, steps = zygote(home, *args, crash_after=point)
+        if status == 0:
+            return False  # fewer steps than the point: it finished
+        assert status == -9, (args, point, status)
+        killed.setdefault(args[0], set()).add(steps[-1])
+        kills.append((args[0], point, steps[-1]))
+        reports, _rows = state(home)  # opens (and recovers), checks clean
         assert set(reports) <= set(expected[0])
-    assert run(home, "ingest", "-q", str(folder)).returncode == 0
+        return True
+
+    for point in range(1, per_report + 1):  # each step of a report, first to last
+        assert kill(*ingest, point=point)
+    rng = random.Random(11)
+    for point in rng.sample(range(2, len(clean_steps)), 6):  # random points of the rest of the run
+        kill(*ingest, point=point)
+    assert zygote(home, *ingest)[0] == 0
     assert state(home) == expected
-    for point in (2, 4):  # crashing while replacing (graph written / index rows written) and removing
-        run(home, "ingest", "-q", str(folder), env={"IGFKG_CRASH_AFTER": str(point)})
-        state(home)
-        run(home, "remove", expected[0][0], env={"IGFKG_CRASH_AFTER": str(point)})
-        state(home)
-        assert run(home, "ingest", "-q", str(folder)).returncode == 0
-        assert state(home) == expected
+    forced = [*ingest[:1], "--force", *ingest[1:]]  # replaces every report: every step of the run again
+    for point in range(1, per_report + 1):  # replacing stopped at each step, then at random points
+        assert kill(*forced, point=point)
+        assert state(home)[0] == expected[0]
+    for point in sorted(rng.sample(range(per_report + 1, len(clean_steps)), 10)):
+        assert kill(*forced, point=point)
+        assert state(home)[0] == expected[0]
+    for point in range(1, 10):  # removing stopped at each step
+        if not kill("remove", expected[0][0], point=point):
+            break
+        assert zygote(home, *ingest)[0] == 0
+    assert zygote(home, *ingest)[0] == 0
+    assert state(home) == expected
+    assert killed["ingest"] == set(clean_steps[:per_report])  # between every pair of write steps
+    assert len(killed["remove"]) >= 3
+    print(f"{len(kills)} kills:", kills)
+    assert len(kills) >= 20, kills

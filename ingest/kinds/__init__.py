@@ -32,6 +32,14 @@ def parse_document(text: str, report_id: str, source_name: str = "", encoding: s
                    warnings: tuple[str, ...] = (), running_text: bool = True,
                    file_format: str = "text") -> ReportRecord:
     """Read one document of any kind into a record. Pure: text in, record out."""
+    # only candidates with evidence of being people or organisations go on
+    return gate(read_document(text, report_id, source_name, encoding, warnings, running_text, file_format))
+
+
+def read_document(text: str, report_id: str, source_name: str = "", encoding: str = "utf-8",
+                  warnings: tuple[str, ...] = (), running_text: bool = True,
+                  file_format: str = "text") -> ReportRecord:
+    """parse_document before the entity gate (ingest times the two apart)."""
     record = ReportRecord(report_id=report_id, text=text, source_name=source_name, encoding=encoding,
                           is_report=False, kind="plain", file_format=file_format, warnings=list(warnings))
     reader, _scores = detect_kind(text)
@@ -39,7 +47,7 @@ def parse_document(text: str, report_id: str, source_name: str = "", encoding: s
         reader.read(record, running_text)
     if not record.is_report:
         read_plain(record)
-    return gate(record)  # only candidates with evidence of being people or organisations go on
+    return record
 
 
 def read_plain(record: ReportRecord) -> None:

@@ -1,0 +1,172 @@
+"""`igfkg ingest --jobs N`, incremental and resumable (issue 12): parallel
+and serial ingest give the same graph and index; an unchanged file is
+skipped, a changed one (or a new extractor version, or --force) read again;
+a run killed midway and started again ends where one uninterrupted run does."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPORTS
+from igfkg.cli import main
+from igfkg.config import load_config
+from igfkg.kb import KnowledgeBase
+
+IGFKG = str(Path(sys.executable).with_name("igfkg"))
+DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "documents"
+
+
+def run(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([IGFKG, "--home", str(home), *args], capture_output=True, text=True, timeout=600)
+
+
+def invoke(home: Path, *args: str):
+    return CliRunner().invoke(main, ["--home", str(home), *args], catch_exceptions=False)
+
+
+def contents(home: Path) -> tuple[list[str], list[tuple], dict]:
+    """(the graph as sorted N-Quads lines, the index rows without their ids,
+    the vector of each passage by (report, start, section))."""
+    import faiss
+
+    with KnowledgeBase(load_config(home), read_only=True) as kb:
+        assert not kb.intent_path.exists() and not kb.pending_path.exists()
+        quads = sorted(kb.export(__import__("igfkg.formats", fromlist=["rdf_format"]).rdf_format("nq"))
+                       .decode("utf-8").splitlines())
+        rows = kb.index.db.execute('SELECT id, report, section, start, "end", lang, year, text, kind, speaker '
+                                   'FROM passages').fetchall()
+        kb.index._load()
+        exact = kb.index._exact
+        ids = faiss.vector_to_array(exact.id_map).astype(np.int64)
+        vectors = dict(zip(ids.tolist(), exact.index.reconstruct_n(0, exact.ntotal)))
+    assert sorted(vectors) == sorted(r[0] for r in rows)  # one vector per passage, none else
+    by_passage = {(r[1], r[3], r[2]): vectors[r[0]] for r in rows}
+    return quads, sorted(r[1:] for r in rows), by_passage
+
+
+def same(a, b) -> None:
+    assert a[0] == b[0]
+    assert a[1] == b[1]
+    assert a[2].keys() == b[2].keys()
+    for key, vector in a[2].items():
+        np.testing.assert_allclose(vector, b[2][key], atol=1e-5)
+
+
+# ---------------------------------------------------------------- parallel = serial
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The dev documents and one workshop told by four documents (its
+    people and session merge across files, so the order of writes matters)."""
+    folder = tmp_path_factory.mktemp("documents")
+    for source in sorted((DOCUMENTS / "dev").glob("*.txt")) + sorted((DOCUMENTS / "merge").glob("*.txt")):
+        shutil.copy(source, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(folder, tmp_path_factory):
+    home = tmp_path_factory.mktemp("serial") / "kb"
+    result = run(home, "ingest", "--jobs", "1", str(folder))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result, contents(home)
+
+
+@pytest.mark.slow  # two ingests of 25 documents
+def test_two_jobs_give_the_same_graph_and_index_as_one(folder, serial, tmp_path):
+    result = run(tmp_path / "kb", "ingest", "--jobs", "2", str(folder))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == serial[0].stdout  # the same lines, in the order of the files
+    same(contents(tmp_path / "kb"), serial[1])
+
+
+@pytest.mark.slow  # an ingest killed midway, then the rest
+def test_a_killed_run_started_again_ends_as_one_uninterrupted_run(folder, serial, tmp_path):
+    home = tmp_path / "kb"
+    process = subprocess.Popen([IGFKG, "--home", str(home), "ingest", "--jobs", "2", str(folder)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    done = []
+    for line in process.stdout:
+        done.append(line.split()[1])
+        if len(done) == 5:
+            os.killpg(process.pid, signal.SIGKILL)  # the parent and its workers, no clean-up
+            break
+    process.wait(60)
+    assert process.returncode == -signal.SIGKILL
+    result = run(home, "ingest", "--jobs", "2", str(folder))
+    assert result.returncode == 0, result.stderr[-2000:]
+    total = len(list(folder.iterdir()))
+    again = [line.split()[1] for line in result.stdout.splitlines()[:-1]]
+    assert not set(again) & set(done)  # nothing finished is done again
+    skipped = total - len(again)
+    assert skipped >= len(done)
+    assert result.stdout.splitlines()[-1].endswith(f"; {skipped} unchanged, skipped")
+    same(contents(home), serial[1])
+
+
+# ---------------------------------------------------------------- incremental
+
+@pytest.fixture
+def reports(tmp_path) -> Path:
+    folder = tmp_path / "reports"
+    shutil.copytree(REPORTS, folder)
+    return folder
+
+
+def test_unchanged_files_are_skipped_and_force_reads_them_again(tmp_path, reports):
+    home = tmp_path / "kb"
+    first = invoke(home, "ingest", "-j", "1", str(reports))
+    assert first.exit_code == 0 and first.stdout.splitlines()[-1].startswith("5 documents read: ")
+    before = contents(home)
+    again = invoke(home, "ingest", "-j", "1", str(reports))
+    assert again.exit_code == 0
+    assert again.stdout.splitlines() == ["0 documents read; 5 unchanged, skipped"]
+    changed = reports / "igf2015-ws88-idn.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA closing remark on universal acceptance.\n",
+                       encoding="utf-8")
+    third = invoke(home, "ingest", "-j", "1", str(reports))
+    assert third.stdout.splitlines() == [
+        f"replaced igf2015-ws88-idn (workshop report, 13 passages, {_triples(home, 'igf2015-ws88-idn')} triples) "
+        f"from {changed}",
+        "1 document read: 1 session report; 4 unchanged, skipped"]
+    forced = invoke(home, "ingest", "-j", "1", "--force", str(reports))
+    assert sum(line.startswith("replaced ") for line in forced.stdout.splitlines()) == 5
+    assert forced.stdout.splitlines()[-1].startswith("5 documents read: ")
+    assert contents(home)[1] != before[1]  # the changed file's passages, nothing else
+    assert len(contents(home)[1]) == len(before[1]) + 1
+
+
+def test_a_new_extractor_version_reads_every_file_again(tmp_path, reports, monkeypatch):
+    home = tmp_path / "kb"
+    assert invoke(home, "ingest", "-j", "1", str(reports / "igf2015-ws88-idn.txt")).exit_code == 0
+    assert invoke(home, "ingest", "-j", "1", str(reports / "igf2015-ws88-idn.txt")).stdout == \
+        "0 documents read; 1 unchanged, skipped\n"
+    import igfkg.kb
+    import igfkg.triples
+
+    for module in (igfkg.kb, igfkg.triples):
+        monkeypatch.setattr(module, "EXTRACTOR_VERSION", "next")
+    result = invoke(home, "ingest", "-j", "1", str(reports / "igf2015-ws88-idn.txt"))
+    assert result.stdout.startswith("replaced igf2015-ws88-idn (workshop report, 12 passages")
+    with KnowledgeBase(load_config(home), read_only=True) as kb:
+        found = kb.query('SELECT ?v ?h WHERE { ?r igf:reportId "igf2015-ws88-idn" ; igf:extractorVersion ?v ;'
+                         ' igf:contentHash ?h }')
+        (row,) = list(found)
+    import hashlib
+
+    assert row["v"].value == "next"
+    assert row["h"].value == hashlib.sha256((reports / "igf2015-ws88-idn.txt").read_bytes()).hexdigest()
+
+
+def _triples(home: Path, report_id: str) -> int:
+    with KnowledgeBase(load_config(home), read_only=True) as kb:
+        return len(kb.quads(report_id))
