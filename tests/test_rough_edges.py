@@ -67,3 +67,40 @@ def test_a_lost_index_is_named_with_the_command_that_rebuilds_it(tmp_path):
     assert hint and "lacks 1 report(s) the graph holds (note)" in lost.stderr, lost.stderr
     assert _run(shlex.split(hint.group(1))[1:], home).returncode == 0
     assert "note" in _run(["search", "open data"], home).stdout
+
+
+def test_every_negotiated_response_varies_on_accept(sample_kb):
+    from igfkg.web import create_app
+
+    client = create_app(sample_kb).test_client()
+    for path in ("/", "/search?q=soft+law", "/ask?q=Who+moderated%3F", "/report/igf2013-workshop-41",
+                 "/sparql?query=ASK%20%7B%7D", "/api/search?q=soft+law", "/participation", "/.well-known/void"):
+        response = client.get(path)
+        assert response.status_code < 500, path
+        assert "Accept" in response.headers.get("Vary", ""), path
+
+
+def test_the_row_limit_message_names_what_was_counted_and_the_limit(sample_kb):
+    from igfkg.web import create_app
+
+    client = create_app(sample_kb, row_limit=5).test_client()
+    rows = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                      headers={"Accept": "application/sparql-results+json"})
+    assert rows.status_code == 400 and "more than 5 rows (this service's --row-limit); add a LIMIT of 5 or less" \
+        in rows.get_data(as_text=True)
+    triples = client.get("/sparql", query_string={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
+                         headers={"Accept": "text/turtle"})
+    assert triples.status_code == 400 and "more than 5 triples" in triples.get_data(as_text=True)
+
+
+def test_the_editor_starts_with_every_predeclared_prefix_and_runs_as_shown(sample_kb):
+    from igfkg.ontology import PREFIXES
+    from igfkg.web import create_app
+    from igfkg.web.pages import DEFAULT_QUERY
+
+    client = create_app(sample_kb).test_client()
+    page = client.get("/sparql-editor?format=json").get_json()
+    assert page["query"] == DEFAULT_QUERY
+    assert all(f"PREFIX {name}: <{iri}>" in DEFAULT_QUERY for name, iri in PREFIXES.items())
+    ran = client.get("/sparql-editor", query_string={"query": DEFAULT_QUERY, "format": "json"}).get_json()
+    assert ran["error"] is None and ran["table"]["rows"]

@@ -40,6 +40,14 @@ def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float
     app.register_blueprint(quality.bp)
 
     @app.after_request
+    def vary(response):
+        # Every page has a JSON twin and every RDF resource several serialisations, chosen by
+        # Accept: a cache must keep them apart.
+        if request.method in ("GET", "HEAD"):
+            response.vary.add("Accept")
+        return response
+
+    @app.after_request
     def cors(response):
         # Reads may come from browser tools such as YASGUI on another origin.
         response.headers["Access-Control-Allow-Origin"] = "*"

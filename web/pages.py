@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 
 from igfkg.api import BadRequest
 from igfkg.kb import KnowledgeBaseError
+from igfkg.ontology import sparql_prefixes
 from igfkg.outbound import OutboundRefused
 from igfkg.search.hybrid import highlight_spans
 
@@ -75,6 +76,11 @@ def search_page():
     return render_template("search.html", data=data, highlight=highlight)
 
 
+#: What the editor shows first: every prefix `igfkg sparql` predeclares, written out (the editor
+#: speaks the standard protocol, where a query declares its prefixes), and a query to start from.
+DEFAULT_QUERY = sparql_prefixes() + "\nSELECT ?session ?title WHERE { ?session a igf:Session ; schema:name ?title }\nLIMIT 20\n"
+
+
 @bp.get("/sparql-editor")
 def sparql_editor():
     """A SPARQL page: editor, example queries, a results table, download links.
@@ -82,7 +88,7 @@ def sparql_editor():
     from .sparql import Busy, busy_response, run_bounded
 
     kb = current_app.config["KB"]
-    query = request.args.get("query") or next(iter(EXAMPLE_QUERIES.values()))
+    query = request.args.get("query") or DEFAULT_QUERY
     table, error, status = None, None, 200
     if request.args.get("query"):
         try:

@@ -263,7 +263,7 @@ def _serialise(result, media: str | None, accept, deadline: float, timeout: floa
                 raise ProtocolError(406, "a CONSTRUCT or DESCRIBE answers RDF (Turtle, N-Triples, RDF/XML, "
                                          "JSON-LD); the Accept header allows none of them")
         media = media or "text/turtle"
-        triples = _bounded(result, deadline, timeout, row_limit)
+        triples = _bounded(result, deadline, timeout, row_limit, what="triples")
         fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
                "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD}[media]
         return ox.serialize(triples, format=fmt), media
@@ -288,14 +288,16 @@ def _serialise(result, media: str | None, accept, deadline: float, timeout: floa
     return out.getvalue(), ("application/sparql-results+json" if media == "application/json" else media)
 
 
-def _bounded(rows, deadline: float, timeout: float, row_limit: int) -> list:
+def _bounded(rows, deadline: float, timeout: float, row_limit: int, what: str = "rows") -> list:
+    """The results, or a 400 past the limit naming what was counted (rows or triples)."""
     taken = []
     for row in rows:
         if time.monotonic() > deadline:
             raise TimeoutError(f"the query ran past the {timeout:g} s limit and was stopped")
         taken.append(row)
         if len(taken) > row_limit:
-            raise ProtocolError(400, f"the query returns more than {row_limit} rows; add a LIMIT")
+            raise ProtocolError(400, f"the query returns more than {row_limit} {what} (this service's "
+                                     f"--row-limit); add a LIMIT of {row_limit} or less")
     return taken
 
 
