@@ -104,3 +104,43 @@ def test_the_editor_starts_with_every_predeclared_prefix_and_runs_as_shown(sampl
     assert all(f"PREFIX {name}: <{iri}>" in DEFAULT_QUERY for name, iri in PREFIXES.items())
     ran = client.get("/sparql-editor", query_string={"query": DEFAULT_QUERY, "format": "json"}).get_json()
     assert ran["error"] is None and ran["table"]["rows"]
+
+
+def test_models_load_quietly_off_a_terminal(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("A short plain note about open data in cities, to have one passage.\n", encoding="utf-8")
+    done = _run(["--embeddings", "minilm", "ingest", str(note)], tmp_path / "kb")
+    assert done.returncode == 0, done.stderr
+    assert "\r" not in done.stderr and "it/s" not in done.stderr and "Loading" not in done.stderr
+    assert done.stderr.strip().startswith("warning:")  # only the plain-document warning
+
+
+def test_output_lines_never_share_a_line_with_the_progress_bar(tmp_path):
+    """On a terminal the bar is cleared before a line is printed."""
+    import pty
+
+    home = tmp_path / "kb"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"note-{i}.txt").write_text(f"Plain note number {i} about open data.\n", encoding="utf-8")
+    main, child = pty.openpty()
+    process = subprocess.Popen([IGFKG, "--home", str(home), "ingest", "--jobs", "1", str(folder)],
+                               stdin=child, stdout=child, stderr=child, env={**os.environ, "COLUMNS": "120"})
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=300)
+    screen = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")  # the terminal's line ends
+    assert process.returncode == 0
+    # what a terminal shows: each line after its last carriage return
+    shown = [line.rsplit("\r", 1)[-1] for line in screen.split("\n")]
+    ingested = [line for line in shown if "ingested note-" in line]
+    assert len(ingested) == 3 and all(line.lstrip("\x1b[A2K ").startswith("ingested note-") for line in ingested)
