@@ -11,11 +11,10 @@ import re
 from dataclasses import replace
 
 from .dates import find_date
-from .fields import contact_role, organisations_in, roles_in
+from .fields import contact_role, make_organisation, organisations_in, roles_in
 from .language import reliable_language
 from .meetings import meeting_place
 from .passages import cut_passages
-from .fields import make_organisation
 from .organisations import gazetteer, looks_like_organisation
 from .organisers import organisers_in_text
 from .people import FREE_TEXT, people_in_text
@@ -25,7 +24,7 @@ from .principles import goals_in, principles_in
 from .themes import theme_of
 from .records import Organisation, Passage, ReportRecord, RoleAssignment, Section, Span
 from .sessions import meeting_year, session_kind, session_label
-from .titles import header_title, session_title  # noqa: F401  (header_title: used by the block readers)
+from .titles import session_title
 from .statistics import parse_figures, quality_notes
 from .text import fold, strip_span
 

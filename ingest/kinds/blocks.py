@@ -22,7 +22,8 @@ from ..fields import make_organisation, make_person, roles_in
 from ..names import normalise_person_name, person_key
 from ..organisations import is_stakeholder_group, looks_like_organisation
 from ..records import Passage, Person, ReportRecord, RoleAssignment, Section, Span
-from ..report import cut_document_passages, header_title, read_form
+from ..report import cut_document_passages, read_form
+from ..titles import header_title
 from ..sections import label_key, split_sections
 from ..sessions import meeting_year, session_label
 from ..text import strip_span

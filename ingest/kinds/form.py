@@ -83,5 +83,3 @@ PROPOSAL = FormReader("proposal", (
     cue(r"^\s*provide a concise formulation", 0.5),
     cue(r"^\s*status\s*:\s*(?:accepted|approved|rejected|pending|merged)", 0.3),
 ))
-
-READERS = (REPORT, SESSION_PAGE, DESCRIPTION, PROPOSAL)

@@ -15,7 +15,8 @@ from ..fields import make_organisation, roles_in
 from ..organisations import gazetteer
 from ..principles import goals_in, principles_in
 from ..records import Organisation, ReportRecord, RoleAssignment, Section, Span
-from ..report import cut_document_passages, header_title
+from ..report import cut_document_passages
+from ..titles import header_title
 from ..sections import label_key, split_sections
 from ..sessions import MEETING_YEAR, meeting_year, session_kind, session_label
 from ..speakers import LABEL_AFFILIATION, Turn, places, read_speakers, role_words
