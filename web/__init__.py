@@ -31,7 +31,9 @@ def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float
     if isolate_queries:
         _isolate_queries(app, kb, max_queries, query_timeout, row_limit)
 
-    from . import api, linked, pages, quality, sparql
+    from . import api, i18n, linked, pages, quality, sparql
+
+    i18n.init_app(app)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(linked.bp)
