@@ -28,6 +28,9 @@ browser:
 	@command -v chromedriver >/dev/null || (apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) || \
 		echo "could not install chromium: the browser tests will be skipped"
+	@# jq for the README's curl examples, which the README check runs
+	@command -v jq >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq) || \
+		echo "could not install jq: the README check will fail on its curl examples"
 
 test: setup browser
 	$(BIN)/python -m pytest -q

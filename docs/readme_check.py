@@ -12,6 +12,12 @@ grows only with what the README itself ran). A block may add
 home) for a starting point the README states in words, such as `make demo`.
 `--home NAME` inside a command names a home of its own.
 
+A block with `serve=PORT` runs `igfkg serve` on its home for the block's
+commands, which may then be `curl` pipelines (run by bash; jq and grep
+must be installed) against `localhost:PORT`. The check serves on a free
+port and writes the README's port back into what it prints, so a busy
+port on the machine does not fail the check.
+
     python docs/readme_check.py           # exit 1 and a diff where the README drifted
     python docs/readme_check.py --update  # write the real outputs into the README
 
@@ -26,9 +32,13 @@ import difflib
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,10 +125,12 @@ class Runner:
                 self._run(shlex.split(setup), self.homes[name])
         return self.homes[name]
 
-    def run(self, command: str, block_home: str, setup: str | None) -> list[str]:
+    def run(self, command: str, block_home: str, setup: str | None, served: tuple[str, int] | None = None) -> list[str]:
         args = shlex.split(command)
+        if served and args and args[0] == "curl":
+            return self._run_shell(command, *served)
         if not args or args[0] != "igfkg":
-            raise SystemExit(f"README check: only igfkg commands can be checked, not: {command}")
+            raise SystemExit(f"README check: only igfkg and (in a serve= block) curl commands can be checked, not: {command}")
         args = args[1:]
         if "--home" in args:
             at = args.index("--home")
@@ -131,6 +143,39 @@ class Runner:
         output = self._run(args, home)
         if shown:
             output = output.replace(str(home), shown)
+        return _trim([line.rstrip() for line in output.splitlines()])
+
+    @contextmanager
+    def serving(self, home_name: str, setup: str | None, shown_port: str):
+        """`igfkg serve` on a home for one block; yields (README port, real port)."""
+        home = self.home(home_name, setup)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = dict(os.environ, IGFKG_HOME=str(home))
+        env.pop("IGFKG_TOKEN", None)
+        server = subprocess.Popen([self.igfkg, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}?format=json", timeout=2)
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(f"README check: igfkg serve did not start on {home_name}")
+                    time.sleep(0.3)
+            yield shown_port, port
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def _run_shell(self, command: str, shown_port: str, port: int) -> str:
+        real = command.replace(f"localhost:{shown_port}", f"localhost:{port}")
+        done = subprocess.run(["bash", "-c", real], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, timeout=120)
+        output = done.stdout.replace(f"localhost:{port}", f"localhost:{shown_port}")
         return _trim([line.rstrip() for line in output.splitlines()])
 
     def _run(self, args: list[str], home: Path) -> str:
@@ -156,12 +201,14 @@ def check(readme: Path = README, update: bool = False) -> list[str]:
             home = block.options.get("home", "default")
             setup = block.options.get("setup")
             new_body = []
-            for command, expected in block.commands:
-                actual = runner.run(command, home, setup)
-                new_body += [f"$ {command}"] + actual
-                if masked(expected) != masked(actual):
-                    diff = difflib.unified_diff(expected, actual, "README.md", "actual", lineterm="", n=1)
-                    problems.append(f"$ {command.splitlines()[0]}\n" + "\n".join(diff))
+            with (runner.serving(home, setup, block.options["serve"]) if "serve" in block.options
+                  else nullcontext()) as served:
+                for command, expected in block.commands:
+                    actual = runner.run(command, home, setup, served)
+                    new_body += [f"$ {command}"] + actual
+                    if masked(expected) != masked(actual):
+                        diff = difflib.unified_diff(expected, actual, "README.md", "actual", lineterm="", n=1)
+                        problems.append(f"$ {command.splitlines()[0]}\n" + "\n".join(diff))
             replacements.append((block, _with_blank_lines(new_body, block, lines)))
     if update:
         # Re-read: the runs take minutes and the file may have been edited meanwhile.

@@ -53,3 +53,25 @@ def test_the_readme_shows_what_igfkg_prints():
     done = subprocess.run([sys.executable, str(ROOT / "docs" / "readme_check.py")], cwd=ROOT,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+SERVED = """# A page
+
+<!-- check: home=s setup="ingest samples/" serve=18457 -->
+```
+$ curl -s 'localhost:18457/?format=json' | jq '.reports | length'
+{output}
+```
+"""
+
+
+@pytest.mark.slow
+def test_curl_examples_run_against_a_served_home(tmp_path):
+    """A serve= block starts `igfkg serve` on its home; its curl pipelines are
+    compared like igfkg commands, with the README's port shown."""
+    page = tmp_path / "README.md"
+    page.write_text(SERVED.format(output="7"), encoding="utf-8")
+    problems = readme_check.check(page)
+    assert len(problems) == 1 and "-7" in problems[0] and "+1" in problems[0]
+    readme_check.check(page, update=True)
+    assert readme_check.check(page) == []
