@@ -23,6 +23,11 @@ seconds, so workers are always left for short queries
 ``long_after`` also runs at a lower CPU priority; the youngest long query
 beyond the cap is stopped (QueryStopped). A worker lowered in priority is
 retired when its query ends (a process cannot raise its priority again).
+
+A query that was stopped is not run again for ``cool_down`` seconds: the
+same text (whitespace aside) gets its 503 at once. Clients that resend a
+runaway query after each 503 would otherwise keep taking the workers that
+short queries need, each one killed and restarted at a cost of its own.
 """
 from __future__ import annotations
 
@@ -179,8 +184,10 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, kb, size: int = 4, long_after: float = 0.5, nice: int = 10):
+    def __init__(self, kb, size: int = 4, long_after: float = 0.5, nice: int = 10, cool_down: float = 60.0):
         self._kb = kb
+        self.cool_down = cool_down
+        self._stopped_until: dict[str, float] = {}  # normalised query text -> when it may run again
         self.size = max(1, size)
         self.long_after = long_after
         self._nice = nice
@@ -208,8 +215,11 @@ class QueryPool:
     def run(self, sparql: str, *, timeout: float, row_limit: int | None = None, wait: float = 0.0, **options):
         """The query's result as Solutions, Boolean or Triples. Raises QueryBusy
         when no worker frees within ``wait`` seconds, QueryStopped past
-        ``timeout``, or SyntaxError / ValueError / OSError / RuntimeError as
+        ``timeout`` (or at once for a query stopped in the last ``cool_down``
+        seconds), or SyntaxError / ValueError / OSError / RuntimeError as
         Oxigraph would."""
+        key = " ".join(sparql.split())
+        self._refuse_if_cooling(key)
         worker = self._take(wait)
         try:
             snapshot = self._current_snapshot(worker)
@@ -221,6 +231,8 @@ class QueryPool:
         except (EOFError, OSError):
             self._discard(worker)
             self.stopped += 1
+            with self._cond:
+                self._stopped_until[key] = time.monotonic() + self.cool_down
             raise QueryStopped(worker.stop_reason or "the query's worker process stopped") from None
         except BaseException:
             self._discard(worker)
@@ -229,6 +241,17 @@ class QueryPool:
         if message[0] == "error":
             raise _ERRORS.get(message[1], RuntimeError)(message[2])
         return _rebuild(message[1])
+
+    def _refuse_if_cooling(self, key: str) -> None:
+        now = time.monotonic()
+        with self._cond:
+            for old in [k for k, until in self._stopped_until.items() if until <= now]:
+                del self._stopped_until[old]
+            until = self._stopped_until.get(key)
+        if until is not None:
+            self.stopped += 1
+            raise QueryStopped(f"this query was stopped for running too long; it is not run again "
+                               f"for {until - now:.0f} s (change it, e.g. add a LIMIT, or try later)")
 
     def _take(self, wait: float) -> _Worker:
         deadline = time.monotonic() + wait

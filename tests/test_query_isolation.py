@@ -126,3 +126,24 @@ def test_routes_answer_through_the_workers_and_see_writes(knowledge_base):
         assert "<http://example.org/p>" in construct.text
     finally:
         _stop(app, httpd, knowledge_base)
+
+
+def test_a_stopped_query_sent_again_is_refused_at_once(knowledge_base):
+    """Resending a runaway query after its 503 does not take a worker again
+    for the cool-down; other queries (and the same query reworded) still run."""
+    app, httpd, url = _serve(knowledge_base, query_timeout=0.5, max_queries=2)
+    pool = app.config["QUERY_POOL"]
+    try:
+        first = requests.get(url + "/sparql", params={"query": RUNAWAY}, timeout=30)
+        assert first.status_code == 503
+        while pool.status()["starting"]:  # the stopped query's worker is being replaced
+            time.sleep(0.05)
+        started, workers = time.monotonic(), pool.status()["pids"]
+        again = requests.get(url + "/sparql", params={"query": RUNAWAY.replace(" . ", " .\n  ")}, timeout=30)
+        assert again.status_code == 503 and again.headers["Retry-After"]
+        assert "not run again" in again.text and time.monotonic() - started < 0.3
+        assert pool.status()["pids"] == workers  # no worker was taken, so none was killed
+        answer = requests.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+    finally:
+        _stop(app, httpd, knowledge_base)
