@@ -17,7 +17,7 @@ for each generation of the data (``kb.version``, bumped by every write), and
 a worker reopens when the generation it is handed changes.
 
 Bounds: at most ``size`` queries at once (beyond, QueryBusy: a 503 with
-Retry-After); and at most half of them may have run past ``long_after``
+Retry-After); and at most a third of them may have run past ``long_after``
 seconds, so workers are always left for short queries
 (ASK, page queries) whatever runaway queries are sent. A query past
 ``long_after`` also runs at a lower CPU priority; the youngest long query
@@ -296,7 +296,7 @@ class QueryPool:
     # -- the long-query cap
 
     def _supervise(self) -> None:
-        cap = max(1, self.size // 2)
+        cap = max(1, self.size // 3)
         while not self._closed:
             time.sleep(0.05)
             now = time.monotonic()
