@@ -47,7 +47,9 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
                "principle": [l.entity.iri for l in links.get("principle", [])[:1]]}
     titled = []
     if not anchors["session"] and not qg.re.search(r"\d", question):
-        titled = qg.sessions_by_title(question, kb, answerer.encoder)
+        topic = _TOPIC_PHRASE.search(question)
+        titled = qg.sessions_by_title(question, kb, answerer.encoder,
+                                      topic=topic.group(1).strip(" ?") if topic else None)
         # One shared word that is also a principle's name is the principle ("workshops on transparency").
         if titled and anchors["principle"] and titled[0][2] < 2:
             titled = []
