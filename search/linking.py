@@ -90,6 +90,12 @@ class EntityTable:
         for s in kb.query(EXAMPLE_TERMS_QUERY):
             self.example_terms.setdefault(s["e"].value, set()).add(s["term"].value)
         self._label_tokens = {iri: [set(tokens(label)) for label in e.labels] for iri, e in self.entities.items()}
+        # Words of the topics the data names (principles, terms, session titles): a question's
+        # "human" is the topic's word, not a misspelt "Huaman".
+        self.topic_words = frozenset(
+            _stem(t) for e in self.entities.values() if e.kind in ("principle", "term", "goal")
+            for label in e.labels for t in tokens(label)) | frozenset(
+            _stem(t) for _n, _y, title in self.workshops.values() for t in tokens(title))
 
     def example_vectors(self, encoder) -> dict:
         """Embeddings of the example labels, computed once per table."""
@@ -121,7 +127,8 @@ def link(question: str, table: EntityTable, encoder=None) -> dict[str, list[Link
     stems = {_stem(t) for t in q_tokens}
     # Only words the questions' own vocabulary lacks can be misspelt names ("Halemborg"): comparing
     # "moderated" with every surname was most of the time linking took.
-    unknown = frozenset(t for t in stems if len(t) >= 4 and t not in _ordinary_words())
+    unknown = frozenset(t for t in stems if len(t) >= 4 and t not in _ordinary_words()
+                        and t not in table.topic_words)
     found: dict[str, list[Link]] = {}
 
     for entity in table.entities.values():
