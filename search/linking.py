@@ -204,7 +204,8 @@ def _link_examples(question, table, found, encoder) -> None:
     # Glossary terms and organisations the question names, with where it names them.
     named = [l for kind in ("term", "org") for l in found.get(kind, [])]
     q_terms = {l.entity.iri for l in named}
-    q_stems = {_stem(t) for t in tokens(question)}
+    # Words of the vocabulary ("organisation", "workshop") name kinds of thing, not an example.
+    q_stems = {_stem(t) for t in tokens(question)} - _vocabulary_words()
     # A word only one example's label uses ("m-pesa") names that example.
     frequency: dict[str, int] = {}
     for example in examples:
@@ -247,6 +248,14 @@ def _ordinary_words() -> frozenset[str]:
     for quad in querygraph.vocabulary_labels():
         words |= {_stem(t) for t in tokens(quad)}
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_words() -> frozenset[str]:
+    """Words of the labels of classes and properties (ontology/vocabulary.ttl)."""
+    from . import querygraph
+
+    return frozenset(_stem(t) for label in querygraph.vocabulary_labels() for t in tokens(label))
 
 
 @lru_cache(maxsize=None)

@@ -15,7 +15,7 @@ from conftest import ROOT
 
 DEV = load_jsonl(ROOT / "tests" / "data" / "ask-corpus-dev.jsonl")
 HELD_OUT = load_jsonl(ROOT / "tests" / "data" / "ask-corpus-heldout.jsonl")
-DEV_FLOOR = 0.90  # reached 93% after the said, honesty and latency work (BENCHMARKS.md, final run); do not regress
+DEV_FLOOR = 0.94  # reached 96% after cross-language topic titles and the linking fixes (BENCHMARKS.md); do not regress
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +159,34 @@ def test_the_question_is_embedded_once_per_ask():
     cached = CachedEncoder(inner)
     cached.encode(["a question"]), cached.encode(["a question", "a sentence"], query=True)
     assert inner.calls == [["a question"], ["a sentence"]]
+
+
+def test_a_topic_phrase_names_a_title_in_another_language(corpus_kb):
+    """The topic after "l'atelier sur" / "la sesión sobre" shares no word with the
+    English title; its meaning names the session."""
+    from igfkg.search import querygraph
+    encoder = corpus_kb.encoder
+    for question, topic, word in [
+            ("Qui a modéré l'atelier sur la désinformation et les élections ?", "désinformation et les élections", "Elections"),
+            ("¿Quién moderó la sesión sobre la gobernanza de datos para el desarrollo en África?",
+             "gobernanza de datos para el desarrollo en África", "Africa")]:
+        titled = querygraph.sessions_by_title(question, corpus_kb, encoder, topic=topic)
+        titles = {r["s"].value: r["t"].value for r in corpus_kb.query("SELECT ?s ?t WHERE { ?s a igf:Session ; schema:name ?t }")}
+        assert titled and titled[0][2] >= 2
+        assert word in titles[titled[0][0]]
+    # A topic the data does not hold names nothing.
+    assert querygraph.sessions_by_title("Who moderated the workshop on quantum computing?", corpus_kb, encoder,
+                                        topic="quantum computing") == []
+
+
+def test_topic_words_and_vocabulary_words_are_not_names(corpus_kb):
+    """'human' (of the principle "human rights") is not a misspelt surname, and
+    'organisation' (a word of the vocabulary) does not name an example."""
+    from igfkg.search import linking
+    from igfkg.search.answer import Answerer
+    answerer = Answerer(corpus_kb)
+    links = linking.link("Who organised the workshop on online harassment of human rights defenders?",
+                         answerer.table, answerer.encoder)
+    assert "person" not in links
+    links = linking.link("Which organisation was Johan Halemborg from?", answerer.table, answerer.encoder)
+    assert [l.entity.labels[0] for l in links["person"]] == ["Johan Hallemborg"] and not links.get("example")
