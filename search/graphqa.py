@@ -45,7 +45,7 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
                "org": [l.entity.iri for l in links.get("org", [])[:1]],
                "example": [l.entity.iri for l in links.get("example", [])[:1]],
                "principle": [l.entity.iri for l in links.get("principle", [])[:1]]}
-    titled = []
+    titled, asking = [], question  # asking: the words left to choose the property with
     if not anchors["session"] and not qg.re.search(r"\d", question):
         topic = _TOPIC_PHRASE.search(question)
         titled = qg.sessions_by_title(question, kb, answerer.encoder,
@@ -55,6 +55,8 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
             titled = []
         if titled and not anchors["person"]:
             anchors["session"] = [titled[0][0]]  # an example linked too competes in the ranking
+            if topic:  # the topic's words named the session: they ask for no property ("Internet" is no "intervenu")
+                asking = question[:topic.start(1)] + question[topic.end(1):]
             anchors["principle"] = []  # the words named a session, not a principle
     if anchors["person"] and not _SESSION_WORD.search(question):
         anchors["via_session"] = False  # "who does X work for" is no question about X's session
@@ -71,7 +73,7 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
         return _yes_no(answerer, question, folded, anchors, links, lang)
     if wanted not in (None, "years") and (anchors["session"] or anchors["example"] or
                                           (anchors["person"] and wanted not in ("org",)) or anchors["org"]):
-        paths = qg.candidate_paths(question, anchors, wanted)
+        paths = qg.candidate_paths(asking, anchors, wanted)
         alternatives = []
         for path in paths[:6]:
             sparql = _select(path.body, lang)
