@@ -16,6 +16,8 @@ NO_ANSWER = {"en": "I found nothing in the reports that answers this question.",
 _TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n)s?\s+(?:on|about|sur|sobre|de)\s+"
                            r"(?:the\s+|la\s+|le\s+|l'|el\s+|les\s+|los\s+)?([\w' -]{3,60})", re.I)
 _ROLE_PROPS = [qg.IGF + r for r in qg.ROLES]
+PASSAGE_TOPIC_FLOOR = 0.18  # a passage scoring this (hybrid score) for the topic words makes its session one that discussed
+# it: on the dev corpus, passages on the topic scored 0.19-0.53, unrelated ones at most 0.12
 _SESSION_WORD = re.compile(r"\b(?:workshops?|sessions?|ateliers?|talleres|taller|sesi[oó]n(?:es)?|panel)\b", re.I)
 
 
@@ -139,10 +141,21 @@ def _prop_label(kb, prop: str, lang: str) -> str:
 
 # -- corpus questions ---------------------------------------------------------------
 
+_WOMEN = re.compile(r"\b(?:women|female)\b|\bfemmes\b|\bmujeres\b")
+_SHARE_OR_YEARS = re.compile(r"\b(?:share|proportion|percentage|per ?cent|part|pourcentage|proporcion|porcentaje)\b|"
+                             r"(?:across|over|through) the years|per year|by year|each year|au fil des|par an|"
+                             r"par annee|d'une annee|a lo largo|por ano|cada ano")
+_HELD = re.compile(r"\b(?:held|took place|were there|organi[sz]ed|ran|tenu|eu lieu|organise|celebr|realiz|hubo)")
+_DISCUSSED = re.compile(r"\b(?:discuss|debat|address|cover|abord|trait|discut|habl)\w*\s+(?:the\s+|la\s+|le\s+|l'|les\s+|"
+                        r"el\s+|los\s+|las\s+|de\s+|sobre\s+)?(.{3,60}?)\s*\??$")
+
+
 def _aggregate(answerer, question, folded, wanted, anchors, lang) -> dict | None:
     kb = answerer.kb
     year = re.search(r"\b((?:19|20)\d{2})\b", question)
     year_filter = f'?s schema:superEvent/igf:year ?year FILTER(STR(?year) = "{int(year.group(1))}") ' if year else ""
+    if _WOMEN.search(folded) and _SHARE_OR_YEARS.search(folded) and not anchors["session"]:
+        return _women_share_by_year(answerer, question, lang)
     if re.search(r"\bmost\b|le plus|la mayor|\bmas talleres|\bmas sesiones", folded) and \
             re.search(r"organi[sz]", folded):
         body = (f"?s schema:organizer ?x . ?x a schema:Organization ; schema:name ?label . {year_filter}")
@@ -184,7 +197,71 @@ def _aggregate(answerer, question, folded, wanted, anchors, lang) -> dict | None
         n = rows[0]["label"].value if rows else "0"
         return {"question": question, "answer": f"{n}.", "answers": [{"label": n, "iri": None}], "sparql": sparql,
                 "evidence": [], "confidence": 0.8, "answer_type": "number"}
+    if year and _SESSION_WORD.search(question) and not anchors["session"] and not anchors["person"] and \
+            wanted in (None, "principle") and re.search(r"^\W*(?:which|what|quel|que|cu[aá]l)", folded):
+        found = _sessions_of_a_meeting_on(answerer, question, folded, int(year.group(1)), anchors, lang)
+        if found:
+            return found
     return None
+
+
+def _women_share_by_year(answerer, question, lang) -> dict | None:
+    """The share of women per meeting year, over the sessions whose reports
+    give both women and men (the same figures as the trends page)."""
+    sparql = (_prefix() + "SELECT ?label (SUM(?w) AS ?women) (SUM(?m) AS ?men) (COUNT(DISTINCT ?s) AS ?sessions) WHERE {\n"
+              "  ?s igf:femaleParticipants ?w ; igf:maleParticipants ?m ; schema:superEvent/igf:year ?y .\n"
+              "  BIND(STR(?y) AS ?label)\n}\nGROUP BY ?label\nORDER BY ?label")
+    rows = list(answerer.kb.query(sparql))
+    if not rows:
+        return None
+    parts, answers = [], []
+    for r in rows:
+        women, men, n = int(r["women"].value), int(r["men"].value), int(r["sessions"].value)
+        share = round(100 * women / max(1, women + men))
+        parts.append({"fr": f"{r['label'].value} : {share} % de femmes ({women} sur {women + men}, {n} session{'s' if n > 1 else ''})",
+                      "es": f"{r['label'].value}: {share} % mujeres ({women} de {women + men}, {n} sesi{'ones' if n > 1 else 'ón'})"}
+                     .get(lang, f"{r['label'].value}: {share}% women ({women} of {women + men}, {n} session{'s' if n > 1 else ''})"))
+        answers.append({"label": f"{r['label'].value}: {share}%", "iri": None})
+    return {"question": question, "answer": "; ".join(parts) + ".", "answers": answers, "sparql": sparql,
+            "evidence": [], "confidence": 0.8, "answer_type": "number"}
+
+
+def _sessions_of_a_meeting_on(answerer, question, folded, year, anchors, lang) -> dict | None:
+    """Sessions of one meeting on a topic: those that discussed a linked
+    principle, else those whose passages of that year match the topic words;
+    with no topic, the meeting's sessions ("which workshops were held in 2014")."""
+    meeting = f'?x schema:superEvent/igf:year ?y FILTER(STR(?y) = "{year}")'
+    if anchors["principle"]:
+        found = _session_list(answerer, question, f"?x igf:discusses {qg._iri(anchors['principle'][0])} . {meeting}", 0.75)
+        if found:
+            return found
+    topic = _DISCUSSED.search(folded)
+    if not topic:
+        return _session_list(answerer, question, f"?x a igf:Session . {meeting}", 0.7) if _HELD.search(folded) else None
+    hits = [h for h in answerer.search(topic.group(1), k=10, year=year) if h.score >= PASSAGE_TOPIC_FLOOR]
+    if not hits:
+        about = topic.group(1)
+        return _nothing(question, {"fr": f"Je n'ai trouvé aucune session du FGI {year} sur « {about} ».",
+                                   "es": f"No encontré ninguna sesión del IGF {year} sobre «{about}»."}.get(
+            lang, f"I found no session of IGF {year} about \u201c{about}\u201d."))
+    values = " ".join(f'"{r}"' for r in dict.fromkeys(h.row.report for h in hits))
+    found = _session_list(answerer, question, f"VALUES ?id {{ {values} }} ?d igf:reportId ?id ; schema:about ?x . "
+                                              "?x a igf:Session .", 0.6)
+    if found:
+        found["evidence"] = [h.row.as_json(h.score) for h in hits[:3]]
+    return found
+
+
+def _session_list(answerer, question, pattern: str, confidence: float) -> dict | None:
+    """The sessions matching ``pattern`` (binding ?x), one row each: a session
+    read from several documents may carry its title in two spellings, and the
+    one not in capitals is shown."""
+    sparql = (_prefix() + "SELECT ?x (SUBSTR(MIN(CONCAT(IF(UCASE(?t) = ?t, \"1\", \"0\"), ?t)), 2) AS ?label) WHERE {\n  "
+              + pattern + "\n  ?x schema:name ?t\n}\nGROUP BY ?x\nORDER BY ?label")
+    rows = list(answerer.kb.query(sparql))
+    if not rows:
+        return None
+    return _list_answer(question, "; ".join(r["label"].value for r in rows) + ".", rows, sparql, "session", confidence)
 
 
 def _prefix() -> str:

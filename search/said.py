@@ -1,5 +1,6 @@
 """What someone said: "what did X say/argue (about Y)", "qu'a dit X sur Y",
-"¿qué dijo X sobre Y?", "what did the speaker from O stress", "who said that …".
+"¿qué dijo X sobre Y?", "what did the speaker from O stress", "who said that …",
+"who disagreed with X / about Y" ("qui n'était pas d'accord avec …", "¿quién se opuso a …?").
 
 X is resolved to people first (a linked person, or everyone affiliated with
 a linked organisation: the affiliation path). Their words are the sentences
@@ -24,6 +25,7 @@ from . import querygraph as qg
 from .lexical import tokens
 
 SPOKEN_BY = qg.IGF + "spokenBy"
+DISAGREEMENT = qg.IGF + "Disagreement"
 FLOOR = 0.12  # with a topic, below this X's best sentence is not about it: say so (tuned on the dev half)
 EARLY = 0.05  # with no topic, X's first words are likeliest what X "stressed": a prior per sentence of delay
 _PRONOUN = re.compile(r"(?:he|she|they|il|elle|ils|elles|[eé]l|ella)\b", re.I)
@@ -39,6 +41,13 @@ def speech_verbs() -> tuple[str, ...]:
     """Folded speech verbs, longest first (from the vocabulary)."""
     verbs = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(SPOKEN_BY)}
     return tuple(sorted(verbs, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def disagreement_words() -> tuple[str, ...]:
+    """Folded words that mark a disagreement, longest first (from the vocabulary)."""
+    words = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(DISAGREEMENT)}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _raw_labels(prop: str) -> list[str]:
@@ -83,6 +92,66 @@ def who_said_that(question: str) -> str | None:
     if m and any(fold(m.group(1)).startswith(v) for v in speech_verbs()):
         return m.group(2).strip(" ?!.")
     return None
+
+
+_WHO = re.compile(r"\s*¿?\s*(?:who|which\s+(?:speakers?|panel+ists?|participants?)|qui|quel(?:le)?s?\s+"
+                  r"(?:intervenants?|panelistes?|participants?)|quien(?:es)?)\s+(.+)$")
+_TARGET_LEAD = re.compile(r"^\s*(?:with|about|on|over|to|regarding|avec|sur|a|au sujet de|con|sobre|en|de)\s+"
+                          r"(?:the\s+|la\s+|le\s+|l'|les\s+|el\s+|los\s+|las\s+)?")
+
+
+def who_disagreed(question: str) -> str | None:
+    """What "who disagreed with / about X" asks about (folded; "" when nothing
+    is named), or None when the question asks no such thing."""
+    folded = fold(question)
+    m = _WHO.match(folded)
+    if not m:
+        return None
+    rest = m.group(1)
+    for cue in disagreement_words():
+        at = re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", rest[:40])
+        if at:
+            target = _TARGET_LEAD.sub("", rest[at.end():]).strip(" ?!.")
+            start = folded.rfind(target) if target else -1
+            # as the question wrote it, where folding kept the length (accents, case)
+            return question[start:start + len(target)] if start >= 0 and len(folded) == len(question) else target
+    return None
+
+
+def _who_disagreed(answerer, question: str, target: str, lang: str) -> dict:
+    """The person of the best sentence that marks a disagreement about the
+    target: the turn's speaker, or the first person the sentence names (not a
+    person the target names), or, after "Panellists disagreed on …", the first
+    person of the next sentence."""
+    index = answerer.person_index()
+    excluded = {index[w] for w in re.findall(r"[\w'’-]+", fold(target)) if w in index}
+    cues = [re.compile(r"(?<!\w)" + re.escape(c) + r"(?!\w)") for c in disagreement_words()]
+    sentences = []
+    for hit in answerer.search(f"{target} {disagreement_words()[-1]}".strip(), k=10):
+        row = hit.row
+        spans = sentence_spans(row.text, 0, len(row.text))
+        for j, (a, b) in enumerate(spans):
+            if not any(c.search(fold(row.text[a:b])) for c in cues):
+                continue
+            said_by = answerer.person_by_name().get(fold(row.speaker)) if row.speaker else None
+            for c, d in spans[j:j + 2] if said_by is None else []:
+                said_by = _first_person(row.text[c:d], {w: i for w, i in index.items() if i not in excluded}, set())
+                if said_by:
+                    b = max(b, d)
+                    break
+            if said_by and said_by not in excluded:
+                sentences.append(Sentence(row.text[a:b], row.report, row.section, row.start + a, row.lang, said_by,
+                                          bool(row.speaker), (row.text, row.start)))
+    found = best_sentence(answerer, sentences, target or question)
+    if found is None or (target and found[1] < FLOOR):
+        about = target or "this"
+        return decline(question, {"en": f"I found no one in the reports who disagreed about \u201c{about}\u201d.",
+                                  "fr": f"Je n'ai trouvé personne dans les rapports en désaccord sur « {about} ».",
+                                  "es": f"No encontré a nadie en los informes en desacuerdo sobre «{about}»."}, lang)
+    sentence, score = found
+    entity = answerer.table.entities[sentence.speaker]
+    return _respond(question, f"{entity.name} \u2014 \u201c{sentence.text}\u201d", sentence, score, "person",
+                    [{"label": entity.name, "iri": entity.iri}])
 
 
 def people_named(answerer, said: SaidQuestion, links: dict) -> tuple[list, str]:
@@ -224,6 +293,9 @@ def _prose(text: str) -> float:
 def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
     said = parse(question)
     if said is None:
+        target = who_disagreed(question)
+        if target is not None:
+            return _who_disagreed(answerer, question, target, lang)
         claim = who_said_that(question)
         return _who_said(answerer, question, claim, lang) if claim else None
     people, understood = people_named(answerer, said, links)

@@ -51,6 +51,8 @@ def test_dev_half_does_not_regress(corpus_kb):
     ("Who spoke at more than one session?", "Anne-Rachel Inné"),
     ("Which organisation organised the most workshops?", "Internet Society"),
     ("Were there more men than women at workshop 41?", "39"),
+    ("Quelles sessions du FGI 2013 ont abordé la transparence ?", "Developing and effectively using Multistakeholder"),
+    ("Which workshops were held in 2014?", "Protecting Privacy in Cloud Services"),
 ])
 def test_graph_answers_run_through_the_cli_and_give_the_answer(corpus_kb, question, expected):
     response = corpus_kb.ask(question)
@@ -103,6 +105,36 @@ def test_what_someone_said_is_their_sentence_with_it_as_evidence(corpus_kb, ques
 def test_a_moderator_calling_on_someone_is_not_what_they_said(corpus_kb):
     response = corpus_kb.ask("Qu'a souligné Aminata Sow ?")
     assert "candidates and officials" in response["answer"] and "let's start with you" not in response["answer"]
+
+
+def test_who_disagreed_names_the_person_with_the_sentence(corpus_kb):
+    """"Panellists disagreed on …; Li Wei warned …": the disagreement and who voiced it."""
+    for question in ("Who disagreed about banking regulation for payment platforms?",
+                     "Qui n'était pas d'accord sur la régulation bancaire des plateformes ?",
+                     "¿Quién se opuso a la regulación bancaria de las plataformas de pago?"):
+        response = corpus_kb.ask(question)
+        assert [a["label"] for a in response["answers"]] == ["Li Wei"] and response["answer_type"] == "person"
+        assert "disagreed" in response["evidence"][0]["text"]
+    response = corpus_kb.ask("Who disagreed about quantum computing?")
+    assert response["answers"] == [] and response["confidence"] == 0.0 and "quantum computing" in response["answer"]
+
+
+def test_the_share_of_women_across_years_comes_from_the_figures(corpus_kb):
+    response = corpus_kb.ask("How did the share of women change across the years?")
+    rows = {r["label"].value: (int(r["women"].value), int(r["men"].value)) for r in corpus_kb.query(response["sparql"])}
+    assert len(rows) >= 3 and response["answer_type"] == "number"
+    for year, (women, men) in rows.items():
+        assert f"{year}: {round(100 * women / (women + men))}% women ({women} of {women + men}" in response["answer"]
+    assert corpus_kb.ask("¿Cómo cambió la proporción de mujeres a lo largo de los años?")["answer"].startswith(
+        min(rows) + ": ")
+
+
+def test_sessions_of_one_meeting_on_a_topic_and_none_when_nothing_matches(corpus_kb):
+    response = corpus_kb.ask("Which sessions of IGF 2016 discussed rural connectivity?")
+    assert "Acceso a Internet en comunidades rurales" in response["answer"] and response["evidence"]
+    assert all(e["report"] for e in response["evidence"])
+    response = corpus_kb.ask("Which sessions of IGF 2014 discussed quantum computing?")
+    assert response["answers"] == [] and response["confidence"] == 0.0 and "IGF 2014" in response["answer"]
 
 
 def test_who_said_that_names_the_person_the_sentence_is_about(corpus_kb):
