@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 HOME_DIR ?= data
 
-.PHONY: setup demo test bench clean browser
+.PHONY: setup demo test bench clean browser virtuoso
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,st]'
 	touch $@
 
-setup: $(BIN)/.installed
+# The browser libraries igfkg serves itself (the network view) and axe-core for the
+# accessibility tests, from the npm registry (package-lock.json); without npm the pages
+# keep their lists and the tests that need them are skipped.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) || true
+	@command -v npm >/dev/null && npm ci --no-audit --no-fund --loglevel=error || \
+		echo "npm is not available: the network drawing and the accessibility tests will be missing"
+
+setup: $(BIN)/.installed node_modules/.package-lock.json
 
 demo: setup
 	$(BIN)/igfkg --home $(HOME_DIR) ingest samples/
@@ -32,7 +40,14 @@ browser:
 	@command -v jq >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq) || \
 		echo "could not install jq: the README check will fail on its curl examples"
 
-test: setup browser
+# Debian's Virtuoso for tests/test_remote_store.py (needs root, as on CI; without it
+# the Virtuoso runs are skipped, saying so).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource) || \
+		echo "could not install virtuoso-opensource: the Virtuoso tests will be skipped"
+
+test: setup browser virtuoso
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -15,19 +16,23 @@ from igfkg.ontology import PREFIXES
 from .config import ConfigError, load_config
 from .formats import RDF_FORMATS, RESULT_FORMATS, FormatError, rdf_format, serialize_results, serialize_triples
 from .kb import KnowledgeBase, KnowledgeBaseError
+from .querypool import Triples
 from .outbound import OutboundRefused
+from .remote_store import RemoteStoreError
 
 
 class Context:
-    def __init__(self, home, base_iri, embeddings):
+    def __init__(self, home, base_iri, embeddings, store=(None, None, None)):
         self.home, self.base_iri, self.embeddings = home, base_iri, embeddings
+        self.store = store  # --store, --store-update, --store-gsp
 
     def open(self, read_only: bool = False) -> KnowledgeBase:
         """The knowledge base; a read command refuses a data directory that
         holds none (a mistyped --home must not create an empty one)."""
         try:
-            config = load_config(self.home, self.base_iri, embeddings=self.embeddings)
-            if read_only and not config.store_path.exists():
+            config = load_config(self.home, self.base_iri, embeddings=self.embeddings, store=self.store[0],
+                                 store_update=self.store[1], store_gsp=self.store[2])
+            if read_only and not config.store and not config.store_path.exists():
                 raise click.ClickException(
                     f"no knowledge base in {config.home}; create one with "
                     f"'igfkg --home {config.home} ingest FILE_OR_FOLDER'")
@@ -36,7 +41,17 @@ class Context:
             raise click.ClickException(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A failing triple store says so in one line, whichever command met it."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RemoteStoreError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False), envvar="IGFKG_HOME",
               help="Data directory of the knowledge base [env IGFKG_HOME; default ~/.local/share/igfkg].")
 @click.option("--base-iri", envvar="IGFKG_BASE_IRI",
@@ -44,11 +59,19 @@ class Context:
 @click.option("--embeddings", envvar="IGFKG_EMBEDDINGS", metavar="NAME",
               help="Embedding backend: use (default), e5, minilm or st:NAME_OR_PATH [env IGFKG_EMBEDDINGS]; "
                    "default: the one the passage index was built with.")
+@click.option("--store", metavar="URL", envvar="IGFKG_STORE",
+              help="SPARQL 1.1 query endpoint of a triple store holding the graph [env IGFKG_STORE]; "
+                   "default: the embedded store in the data directory. Credentials: IGFKG_STORE_USER and "
+                   "IGFKG_STORE_PASSWORD, or IGFKG_STORE_TOKEN.")
+@click.option("--store-update", metavar="URL", envvar="IGFKG_STORE_UPDATE",
+              help="Its SPARQL 1.1 update endpoint [env IGFKG_STORE_UPDATE; default: the --store URL].")
+@click.option("--store-gsp", metavar="URL", envvar="IGFKG_STORE_GSP",
+              help="Its Graph Store Protocol endpoint, where it has one [env IGFKG_STORE_GSP].")
 @click.option("--verbose", "-v", is_flag=True,
               help="Say more on standard error, e.g. each candidate person or organisation the entity gate rejects.")
 @click.version_option(package_name="igfkg")
 @click.pass_context
-def main(ctx, home, base_iri, embeddings, verbose):
+def main(ctx, home, base_iri, embeddings, store, store_update, store_gsp, verbose):
     """igfkg: a knowledge graph of Internet Governance Forum reports.
 
     Ingest report files, then query what they say with SPARQL or export the
@@ -56,7 +79,7 @@ def main(ctx, home, base_iri, embeddings, verbose):
     """
     if verbose:
         _log_to_stderr()
-    ctx.obj = Context(home, base_iri, embeddings)
+    ctx.obj = Context(home, base_iri, embeddings, (store, store_update, store_gsp))
 
 
 def _log_to_stderr() -> None:
@@ -86,8 +109,11 @@ def _log_to_stderr() -> None:
               help="Read every file again, even one whose content and extractor version are unchanged.")
 @click.option("--timings", is_flag=True, help="Print on standard error the seconds spent per stage.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.option("--server", metavar="URL",
+              help="Send the files to a running 'igfkg serve' at URL (its POST /api/reports) instead of opening "
+                   "a data directory; the write token is read from IGFKG_TOKEN.")
 @click.pass_obj
-def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet):
+def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet, server):
     """Ingest report files or folders of them.
 
     Re-ingesting a file replaces its report; a file whose content and the
@@ -107,6 +133,8 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet)
     files, problems = _collect(paths)
     if report_id and len(files) != 1:
         raise click.UsageError("--id needs exactly one file")
+    if server:
+        sys.exit(_ingest_to_server(server, files, problems, report_id, replace, quiet))
     kinds: dict[str, int] = {}
     skipped = 0
     stages: dict[str, float] = {}
@@ -139,6 +167,56 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet)
         click.echo(_timings_line(stages, time.perf_counter() - began, sum(kinds.values())), err=True)
     if problems:
         sys.exit(1)
+
+
+def _ingest_to_server(server: str, files: list[Path], problems: list, report_id, replace: bool, quiet: bool) -> int:
+    """Each file to POST /api/reports of a running service, one line per
+    file; a taken id is replaced (PUT) when it would be on disk: --replace,
+    --id, or a report read from a file of the same name. The exit status."""
+    import os
+
+    import requests
+
+    from .kb import report_id_for
+
+    token = os.environ.get("IGFKG_TOKEN")
+    if not token:
+        raise click.UsageError("set IGFKG_TOKEN to the service's write token (igfkg serve --token)")
+    base, auth = server.rstrip("/"), {"Authorization": f"Bearer {token}"}
+
+    def send(method: str, url: str, path: Path, rid: str | None):
+        with path.open("rb") as handle:
+            return requests.request(method, url, headers=auth, files={"file": (path.name, handle)},
+                                    data={"id": rid} if rid else {}, timeout=600)
+
+    for path in files:
+        rid = report_id or report_id_for(path)
+        try:
+            response = send("POST", f"{base}/api/reports", path, report_id)
+            if response.status_code == 409:
+                held = requests.get(f"{base}/api/reports/{rid}", timeout=60).json().get("source")
+                if replace or report_id or held == path.name:
+                    response = send("PUT", f"{base}/api/reports/{rid}", path, None)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise click.ClickException(f"cannot reach {base}: {type(exc).__name__}") from None
+        except OSError as exc:
+            problems.append((str(path), f"cannot read file: {exc.strerror or exc}"))
+            continue
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"error": f"the server answered {response.status_code} without JSON"}
+        if response.status_code >= 400:
+            reason = body.get("error", response.reason)
+            if response.status_code == 409:
+                reason += "; use --replace to replace it"
+            problems.append((str(path), reason))
+        elif not quiet:
+            summary = f" ({body['summary']})" if body.get("summary") else ""
+            click.echo(f"{body.get('status', 'ingested')} {body.get('id', rid)}{summary} from {path}")
+    for path, reason in problems:
+        click.echo(f"error: {path}: {reason}", err=True)
+    return 1 if problems else 0
 
 
 def _shortened(text: str, most: int) -> str:
@@ -278,15 +356,17 @@ def sparql(obj: Context, query_or_file, fmt, allow_service):
 def _query_text(value: str) -> str:
     if value == "-":
         return sys.stdin.read()
-    path = Path(value)
-    if len(value) < 4096 and "\n" not in value and path.is_file():
-        return path.read_text(encoding="utf-8")
+    try:  # a file name, or the query itself (which may be too long to be a file name)
+        if "\n" not in value and Path(value).is_file():
+            return Path(value).read_text(encoding="utf-8")
+    except OSError:
+        pass
     return value
 
 
 def _render(result, fmt: str | None) -> bytes:
     try:
-        if isinstance(result, ox.QueryTriples):
+        if isinstance(result, (ox.QueryTriples, Triples)):
             name = fmt or "ttl"
             if name not in RDF_FORMATS:
                 raise click.UsageError(f"--format {name} is for SELECT/ASK; CONSTRUCT gives RDF "
@@ -412,12 +492,14 @@ def ask(obj: Context, question, as_json):
               "[env IGFKG_TOKEN]; without one, writes are off.")
 @click.option("--query-timeout", default=10.0, show_default=True, help="Seconds a SPARQL query may run.")
 @click.option("--row-limit", default=10_000, show_default=True, help="Most rows a SPARQL query may return.")
-@click.option("--threads", default=8, show_default=True, help="Worker threads.")
+@click.option("--threads", default=32, show_default=True,
+              help="Connections served at once (pages, search and ask compute one per core at a time; "
+                   "the others wait without holding up SPARQL queries).")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
               help="Let SPARQL SERVICE and LOAD reach this host (repeatable); by default the server "
                    "makes no outbound requests.")
-@click.option("--max-queries", default=4, show_default=True,
-              help="SPARQL queries at once (worker processes), at most half of them running past "
+@click.option("--max-queries", default=6, show_default=True,
+              help="SPARQL queries at once (worker processes), at most a third of them running past "
                    "0.5 s; beyond, a 503 with Retry-After.")
 @click.pass_obj
 def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service, max_queries):
@@ -437,7 +519,8 @@ def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, al
         waitress.serve(app, host=host, port=port, threads=threads, ident="igfkg",
                        max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
     finally:
-        app.config["QUERY_POOL"].close()
+        if app.config["QUERY_POOL"] is not None:  # none for a triple store: queries are forwarded
+            app.config["QUERY_POOL"].close()
         kb.close()
 
 
@@ -487,14 +570,45 @@ def export(obj: Context, fmt, output, report):
     """Dump the knowledge graph (or one report) as RDF."""
     with obj.open(read_only=True) as kb:
         try:
-            data = kb.export(rdf_format(fmt), report)
+            pieces = kb.export_chunks(rdf_format(fmt), report)
+            # written as they come (nq, trig and nt graph by graph); a file only once whole
+            target = Path(output).with_name(Path(output).name + ".part") if output else None
+            written = 0
+            with (target.open("wb") if target else nullcontext(sys.stdout.buffer)) as out:
+                for piece in pieces:
+                    out.write(piece)
+                    written += len(piece)
+        except KnowledgeBaseError as exc:
+            if output:
+                Path(output).with_name(Path(output).name + ".part").unlink(missing_ok=True)
+            raise click.ClickException(str(exc)) from None
+    if target:
+        target.replace(output)
+        click.echo(f"wrote {written} bytes of {fmt} to {output}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def load(obj: Context, file):
+    """Load FILE (.nq or .trig, as 'igfkg export' writes) into this knowledge
+    base: each graph in it replaces the graph of that name; the search index
+    is made from the loaded reports. Moves a knowledge base between the
+    embedded store and a triple store, either way."""
+    formats = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+    fmt = formats.get(Path(file).suffix.lower())
+    if fmt is None:
+        raise click.UsageError("load takes an N-Quads (.nq) or TriG (.trig) file; export one with "
+                               "'igfkg export --format nq -o FILE.nq'")
+    with obj.open() as kb:
+        try:
+            graphs = kb.load(Path(file), fmt)
+        except SyntaxError as exc:
+            raise click.ClickException(f"{file} is not valid {Path(file).suffix[1:]}: {exc}") from None
         except KnowledgeBaseError as exc:
             raise click.ClickException(str(exc)) from None
-    if output:
-        Path(output).write_bytes(data)
-        click.echo(f"wrote {len(data)} bytes of {fmt} to {output}", err=True)
-    else:
-        sys.stdout.buffer.write(data)
+        reports = sum(1 for g in graphs if kb.iris.report_id_of(g))
+    click.echo(f"loaded {len(graphs)} graphs ({reports} reports) from {file}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
 Each setting comes from, in order: the command line, the environment
 (IGFKG_HOME, IGFKG_BASE_IRI, IGFKG_MAX_FILE_MB, IGFKG_EMBEDDINGS,
-IGFKG_APPROXIMATE_THRESHOLD), the data directory's own
-``config.json`` (written when the knowledge base is created, so a base IRI
-stays fixed for its data), then the defaults below.
+IGFKG_APPROXIMATE_THRESHOLD, IGFKG_STORE, IGFKG_STORE_UPDATE, IGFKG_STORE_GSP),
+the data directory's own ``config.json`` (written when the knowledge base is
+created, so a base IRI and the store stay fixed for its data), then the
+defaults below.
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class Config:
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
     embeddings: str | None = None  # None: the model the passage index was built with, else "use"
     approximate_threshold: int = 50_000  # passages before an IVF index joins the exact one
+    # A SPARQL 1.1 server holding the graph (query, update, graph store URLs); None: the embedded store.
+    store: tuple[str, str, str | None] | None = None
 
     @property
     def index_path(self) -> Path:
@@ -46,7 +49,8 @@ class Config:
 
 def load_config(home: str | Path | None = None, base_iri: str | None = None,
                 max_file_mb: float | None = None, embeddings: str | None = None,
-                approximate_threshold: int | None = None) -> Config:
+                approximate_threshold: int | None = None, store: str | None = None,
+                store_update: str | None = None, store_gsp: str | None = None) -> Config:
     home_path = Path(home or os.environ.get("IGFKG_HOME") or DEFAULT_HOME).expanduser()
     saved = _read_saved(home_path)
     wanted_base = base_iri or os.environ.get("IGFKG_BASE_IRI")
@@ -61,7 +65,35 @@ def load_config(home: str | Path | None = None, base_iri: str | None = None,
     threshold = approximate_threshold or _number("IGFKG_APPROXIMATE_THRESHOLD", 50_000, int)
     return Config(home=home_path, base_iri=base, max_file_bytes=int(mb * 1024 * 1024),
                   embeddings=embeddings or os.environ.get("IGFKG_EMBEDDINGS") or None,
-                  approximate_threshold=threshold)
+                  approximate_threshold=threshold,
+                  store=_store(home_path, saved, store, store_update, store_gsp))
+
+
+def _store(home: Path, saved: dict, query: str | None, update: str | None, gsp: str | None):
+    """The store's URLs: as given (flags, then environment), else as the data
+    directory recorded them. A data directory stays with the store it was
+    made with: its passage index describes that store's graph."""
+    recorded = tuple(saved["store"]) if saved.get("store") else None
+    query = query or os.environ.get("IGFKG_STORE") or (recorded[0] if recorded else None)
+    update = update or os.environ.get("IGFKG_STORE_UPDATE") or None
+    gsp = gsp or os.environ.get("IGFKG_STORE_GSP") or None
+    if not query:
+        if update or gsp:
+            raise ConfigError("--store-update and --store-gsp need --store (the query endpoint)")
+        return None
+    if recorded and recorded[0] == query:  # endpoints not given again: as recorded
+        update, gsp = update or recorded[1], gsp or recorded[2]
+    for url in (query, update, gsp):
+        if url and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"a store URL must start with http:// or https://, not {url!r}")
+    wanted = (query, update or query, gsp)
+    if recorded is not None and recorded[0] != query:
+        raise ConfigError(f"the knowledge base in {home} keeps its graph in the store at {recorded[0]}, "
+                          f"not {query}; use another --home for that store")
+    if recorded is None and (home / "store").exists():
+        raise ConfigError(f"the knowledge base in {home} keeps its graph in the embedded store ({home / 'store'}); "
+                          f"use another --home for the store at {query} (move data with export and load)")
+    return wanted
 
 
 def _number(name: str, default, kind):
@@ -80,10 +112,12 @@ def _number(name: str, default, kind):
 
 
 def save_settings(config: Config) -> None:
-    """Record the base IRI beside the data it was used for."""
+    """Record the base IRI (and the store, when remote) beside the data it was used for."""
     config.home.mkdir(parents=True, exist_ok=True)
-    config.settings_path.write_text(json.dumps({"base_iri": config.base_iri}, indent=2) + "\n",
-                                    encoding="utf-8")
+    settings = {"base_iri": config.base_iri}
+    if config.store:
+        settings["store"] = list(config.store)
+    config.settings_path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
 
 
 def _read_saved(home: Path) -> dict:

@@ -19,6 +19,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from .config import Config, save_settings
 from .formats import RdfFormat, serialize_quads
 from .iris import Iris
 from .outbound import OutboundRefused, check_outbound, update_reach  # noqa: F401  (OutboundRefused: for callers)
+from .remote_store import RemoteStoreError
 from .triples import report_quads
 
 
@@ -101,7 +103,9 @@ class KnowledgeBase:
         self.iris = Iris(config.base_iri)
         self.read_only = read_only
         try:
-            if read_only and config.store_path.exists():
+            if config.store:  # a SPARQL 1.1 server (igfkg/remote_store.py)
+                self.store = _remote_store(config)
+            elif read_only and config.store_path.exists():
                 self.store = ox.Store.read_only(str(config.store_path))
             else:
                 config.home.mkdir(parents=True, exist_ok=True)
@@ -113,6 +117,8 @@ class KnowledgeBase:
                     f"the knowledge base in {config.home} is in use by another igfkg process "
                     "(a running 'igfkg serve'?); stop it or use another --home") from None
             raise KnowledgeBaseError(f"cannot open the knowledge base in {config.home}: {exc}") from None
+        except RemoteStoreError as exc:
+            raise KnowledgeBaseError(str(exc)) from None
         self._index: PassageIndex | None = None
         self._entity_labels: list[str] | None = None
         self._answerer = None
@@ -662,10 +668,13 @@ class KnowledgeBase:
                 ids.append(report_id)
         return sorted(ids)
 
-    def reports(self) -> list[dict]:
-        """One row per report: id, title, source file, passages, triples."""
+    def reports(self, report_ids: list[str] | None = None) -> list[dict]:
+        """One row per report (all, or these): id, title, source file, passages, triples."""
         rows = []
+        wanted = None if report_ids is None else set(report_ids)
         for report_id in self.report_ids():
+            if wanted is not None and report_id not in wanted:
+                continue
             graph = self.iris.report(report_id)
             triples = sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
             info = {"id": report_id, "iri": graph.value, "triples": triples}
@@ -696,7 +705,62 @@ class KnowledgeBase:
         return list(self.store.quads_for_pattern(None, None, None, graph))
 
     def export(self, fmt: RdfFormat, report_id: str | None = None) -> bytes:
-        return serialize_quads(self.quads(report_id), fmt)
+        return b"".join(self.export_chunks(fmt, report_id))
+
+    def export_chunks(self, fmt: RdfFormat, report_id: str | None = None) -> Iterator[bytes]:
+        """The export in pieces, one named graph at a time for the line- and
+        graph-wise formats (nq, trig, nt), so that neither the knowledge base
+        nor the file is ever held whole (a remote store answers one graph per
+        request). Turtle, RDF/XML and JSON-LD group by subject across graphs
+        and are written in one piece. Raises UnknownReport before the first piece."""
+        if report_id is not None or fmt.name not in STREAMED_FORMATS:
+            return iter([serialize_quads(self.quads(report_id), fmt)])
+        graphs = sorted(self.store.named_graphs(), key=lambda g: g.value)
+
+        def pieces():
+            seen: set = set()  # nt merges the graphs: a triple two reports hold is written once
+            for graph in graphs:
+                quads = list(self.store.quads_for_pattern(None, None, None, graph))
+                if fmt.keeps_graphs:
+                    yield serialize_quads(quads, fmt)
+                    continue
+                fresh = [q for q in quads if q.triple not in seen]
+                seen.update(q.triple for q in fresh)
+                yield serialize_quads(fresh, fmt)
+        return pieces()
+
+    def load(self, path: Path, fmt: ox.RdfFormat) -> list[str]:
+        """Bulk-load an export (N-Quads or TriG) from another knowledge base:
+        each graph it holds replaces the graph of that name, one update per
+        graph, the default-graph merge kept; then the passage index is made
+        from the loaded report graphs. Returns the graphs loaded."""
+        loaded: list[str] = []
+        with self._intent("load", None):  # a crash: the next open re-syncs the whole index
+            graph, quads = None, []
+            for quad in ox.parse(path=str(path), format=fmt, base_iri=self.iris.base):
+                if quad.graph_name != graph and quads:
+                    self._load_graph(graph, quads, loaded)
+                    quads = []
+                graph = quad.graph_name
+                quads.append(quad)
+            if quads:
+                self._load_graph(graph, quads, loaded)
+            for iri in loaded:
+                if self.iris.report_id_of(iri):
+                    self._resync_report(self.iris.report_id_of(iri))
+        self._changed()
+        return loaded
+
+    def _load_graph(self, graph, quads: list[ox.Quad], loaded: list[str]) -> None:
+        if isinstance(graph, ox.DefaultGraph):  # a dataset's own default graph: added as it is
+            self.store.update("INSERT DATA {\n" + "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+                              + "\n}")
+        elif graph.value in loaded:  # the graph came in several runs: add to what is loaded
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            self.store.update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")
+        else:
+            self._replace_graph(graph, quads)
+            loaded.append(graph.value)
 
     def _report_source(self, graph: ox.NamedNode) -> str | None:
         for quad in self.store.quads_for_pattern(graph, ox.NamedNode(IGF + "sourceFile"), None, graph):
@@ -704,6 +768,17 @@ class KnowledgeBase:
         if self.store.contains_named_graph(graph):
             return ""
         return None
+
+
+#: Formats an export writes graph by graph (igfkg/formats.py names them).
+STREAMED_FORMATS = ("nq", "trig", "nt")
+
+
+def _remote_store(config: Config):
+    """The store named by the configuration, credentials from the environment."""
+    from .remote_store import Credentials, Endpoints, RemoteStore
+
+    return RemoteStore(Endpoints.of(*config.store), config.base_iri, Credentials.from_env())
 
 
 def _write_durably(path: Path, content: dict) -> None:

@@ -76,6 +76,10 @@ def test_sparql_table_construct_and_errors(sample_home):
     assert store_state(sample_home) == before
     result = invoke(sample_home, "sparql", "ASK { ?s ?p ?o }", "--format", "ttl")
     assert result.exit_code == 2 and "is for CONSTRUCT" in result.output
+    # A one-line query longer than a file name may be is the query, not a missing file.
+    long_query = "ASK { ?w igf:reporter ?r " + "FILTER(true) " * 30 + "}"
+    result = invoke(sample_home, "sparql", long_query, "--format", "json")
+    assert result.exit_code == 0 and '"boolean": true' in result.output.replace('":true', '": true')
 
 
 @pytest.mark.parametrize("name, data, reason", [

@@ -60,3 +60,26 @@ def test_jsonld_uses_the_project_context_and_expands_with_pyld(sample_kb):
     flat = json.dumps(expanded)
     assert "https://w3id.org/igfkg/ns#femaleParticipants" in flat
     assert "http://schema.org/name" in flat
+
+
+def test_line_and_graph_formats_are_exported_graph_by_graph(tmp_path):
+    """nq, trig and nt come in one piece per named graph (a remote store sends one
+    graph per request, and nothing holds the whole export), and the pieces
+    together are the same dataset as the export in one piece."""
+    from igfkg.config import load_config
+    from igfkg.formats import rdf_format
+    from igfkg.kb import KnowledgeBase
+    from conftest import SAMPLE
+
+    with KnowledgeBase(load_config(tmp_path / "kb")) as kb:
+        kb.ingest_file(SAMPLE)
+        graphs = len(list(kb.store.named_graphs()))
+        for name in ("nq", "trig", "nt"):
+            pieces = list(kb.export_chunks(rdf_format(name), None))
+            assert len(pieces) == graphs >= 2
+            read = list(ox.parse(b"".join(pieces), format=rdf_format(name).oxigraph))
+            if name == "nt":  # the graphs merged: each triple once
+                assert len(read) == len({q.triple for q in kb.quads()})
+            else:
+                assert len(read) == len(kb.quads()) and {q.graph_name for q in read} == set(kb.store.named_graphs())
+        assert len(list(kb.export_chunks(rdf_format("ttl"), None))) == 1

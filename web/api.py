@@ -51,6 +51,8 @@ def ask():
 
 @bp.get("/openapi.json")
 def openapi():
+    from .reports import openapi_paths  # here: reports imports pages, which imports this module
+
     result = {"type": "object", "properties": {k: {"type": t} for k, t in (
         ("text", "string"), ("report", "string"), ("section", "string"), ("start", "integer"),
         ("end", "integer"), ("lang", "string"), ("kind", "string"), ("speaker", "string"), ("score", "number"))}}
@@ -83,4 +85,6 @@ def openapi():
                         "evidence": {"type": "array", "items": result},
                         "confidence": {"type": "number"}}}}}},
                               "400": error}}},
-        }})
+            **openapi_paths(error),
+        },
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}})

@@ -5,6 +5,7 @@ text, exports, and a VoID/DCAT description of the dataset with the concept
 schemes and their crosswalk as linksets."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pyoxigraph as ox
@@ -23,20 +24,71 @@ RDF_MEDIA = {fmt.media_type: name for name, fmt in RDF_FORMATS.items() if not fm
 RDF_MEDIA["application/ld+json"] = "jsonld"
 
 
+def node_labels(kb, iris, lang: str = "en") -> dict[str, str]:
+    """A label per IRI, in ``lang``, else English, else any (mixed case
+    before capitals); a node without one (a statement, a role, a turn) is
+    named by its class and its document, never by its hexadecimal id."""
+    iris = sorted(set(iris))
+    if not iris:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in iris)
+    found: dict[str, tuple] = {}
+    for r in kb.query(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x skos:prefLabel|schema:name|rdfs:label ?l }}"):
+        label = r["l"].value
+        rank = (r["l"].language != lang, r["l"].language not in ("en", ""), label.isupper(), -len(label), label)
+        if r["x"].value not in found or rank < found[r["x"].value]:
+            found[r["x"].value] = rank
+    out = {i: found[i][-1] for i in found}
+    unnamed = [i for i in iris if i not in out]
+    if unnamed:
+        values = " ".join(str(ox.NamedNode(i)) for i in unnamed)
+        for r in kb.query(f"""SELECT ?x (SAMPLE(?t) AS ?type) (SAMPLE(?tl) AS ?typeLabel) (SAMPLE(?d) AS ?detail) WHERE {{
+                VALUES ?x {{ {values} }} OPTIONAL {{ ?x a ?t OPTIONAL {{ ?t rdfs:label ?tl FILTER(lang(?tl) = "{lang}") }} }}
+                OPTIONAL {{ ?x igf:roleName|igf:speakerLabel ?d }} }} GROUP BY ?x"""):
+            kind = _v(r["typeLabel"]) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", (_v(r["type"]) or "node")
+                                                 .rsplit("/", 1)[-1].rsplit("#", 1)[-1]).lower()
+            detail = f": {r['detail'].value}" if r["detail"] is not None else ""
+            report = re.match(r"report/([^/]+)/", r["x"].value[len(kb.iris.base):])
+            out[r["x"].value] = kind + detail + (f" ({report.group(1)})" if report else "")
+    return {i: out.get(i, i.rstrip("/").rsplit("/", 1)[-1]) for i in iris}
+
+
+def _v(term) -> str | None:
+    return None if term is None else term.value
+
+
 def describe(kb, iri: str) -> dict:
     """Every fact about an entity, outgoing and incoming, each with the
     passages it was read from. The HTML page and the JSON twin both use this."""
     node = ox.NamedNode(iri)
     outgoing, incoming = [], []
+    read_from = _passages_of(kb, node)
     for s in kb.query(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o"):
         outgoing.append({"property": s["p"].value, "value": _term(s["o"]),
-                         "passages": _passages(kb, node, s["p"], s["o"])})
+                         "passages": read_from.get((str(s["p"]), str(s["o"])), [])})
     for s in kb.query(f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s LIMIT 500"):
         incoming.append({"subject": _term(s["s"]), "property": s["p"].value})
     label = next((f["value"]["value"] for f in outgoing if f["property"] in (
         SCHEMA + "name", SKOS + "prefLabel", RDFS + "label")), iri.rsplit("/", 1)[-1])
     types = [f["value"]["value"] for f in outgoing if f["property"].endswith("#type")]
-    return {"iri": iri, "label": label, "types": types, "outgoing": outgoing, "incoming": incoming}
+    # Names for every node shown, and classes as prefixed names (schema:Person, foaf:Person).
+    named = node_labels(kb, [f["value"]["value"] for f in outgoing if f["value"]["type"] == "iri"]
+                        + [f["subject"]["value"] for f in incoming if f["subject"]["type"] == "iri"])
+    for f in outgoing:
+        f["value"]["label"] = named.get(f["value"]["value"])
+    for f in incoming:
+        f["subject"]["label"] = named.get(f["subject"]["value"])
+    return {"iri": iri, "label": label, "types": types, "type_names": [_prefixed(t) for t in types],
+            "outgoing": outgoing, "incoming": incoming}
+
+
+def _prefixed(iri: str) -> str:
+    from igfkg.ontology import PREFIXES
+
+    for prefix, space in PREFIXES.items():
+        if iri.startswith(space):
+            return f"{prefix}:{iri[len(space):]}"
+    return iri
 
 
 # A match as seen from the page's concept: an incoming broadMatch makes the
@@ -88,9 +140,15 @@ def _texts_by_language(kb, node, skos_names, others=()) -> dict[str, dict[str, s
 
 
 def _label(kb, iri: str, fallback: str | None = None) -> str:
-    """English first, then French, then any, then ``fallback`` or the IRI's last segment."""
+    """The interface's language first (English outside a request), then English, then
+    French, then any, then ``fallback`` or the IRI's last segment."""
+    from flask import has_request_context
+
+    from .i18n import current_language
+
+    lang = current_language() if has_request_context() else "en"
     for r in kb.query(f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} skos:prefLabel|schema:name|rdfs:label ?l }} "
-                      "ORDER BY DESC(lang(?l) = 'en') DESC(lang(?l) = 'fr') ?l LIMIT 1"):
+                      f"ORDER BY DESC(lang(?l) = '{lang}') DESC(lang(?l) = 'en') DESC(lang(?l) = 'fr') ?l LIMIT 1"):
         return r["l"].value
     return fallback or iri.rstrip("/").rsplit("/", 1)[-1]
 
@@ -144,12 +202,18 @@ def _term(term) -> dict:
             "datatype": term.datatype.value if term.datatype else None}
 
 
-def _passages(kb, s, p, o) -> list[dict]:
-    query = (f"SELECT DISTINCT ?passage ?report ?start ?end WHERE {{ ?st rdf:subject {s} ; rdf:predicate {p} ;"
-             f" rdf:object {o} ; prov:wasDerivedFrom ?passage . ?passage nif:beginIndex ?start ; nif:endIndex ?end ;"
-             " nif:referenceContext/igf:reportId ?report } LIMIT 5")
-    return [{"passage": r["passage"].value, "report": r["report"].value, "start": int(r["start"].value),
-             "end": int(r["end"].value)} for r in kb.query(query)]
+def _passages_of(kb, s) -> dict[tuple[str, str], list[dict]]:
+    """The passages (at most 5) each fact about ``s`` was read from, by
+    (predicate, object) in N-Triples form: one query for the whole page."""
+    found: dict[tuple[str, str], list[dict]] = {}
+    for r in kb.query(f"SELECT DISTINCT ?p ?o ?passage ?report ?start ?end WHERE {{ ?st rdf:subject {s} ; "
+                      "rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?passage . ?passage nif:beginIndex ?start ;"
+                      " nif:endIndex ?end ; nif:referenceContext/igf:reportId ?report } ORDER BY ?report ?start"):
+        passages = found.setdefault((str(r["p"]), str(r["o"])), [])
+        if len(passages) < 5:
+            passages.append({"passage": r["passage"].value, "report": r["report"].value,
+                             "start": int(r["start"].value), "end": int(r["end"].value)})
+    return found
 
 
 def passage_anchor(kb, report_id: str, offset: int) -> str:
@@ -202,6 +266,11 @@ def _entity_response(kb, iri: str):
                                 f"UNION {{ BIND({ox.NamedNode(iri)} AS ?o) ?s ?p ?o }} }}"))
         body = serialize_triples(triples, rdf_format(fmt))
         return Response(body, mimetype=rdf_format(fmt).media_type, headers={"Vary": "Accept"})
+    from .browse import profile  # sessions, meetings, people, organisations, principles: a profile page
+
+    found = profile(kb, iri, data)
+    if found is not None:
+        return found
     # A concept's page adds what a researcher follows: scheme, matches, sessions by year.
     concept = concept_data(kb, iri) if SKOS + "Concept" in data["types"] else None
     if concept:
@@ -301,11 +370,13 @@ def export():
     fmt = rdf_format(name)
     report_id = request.args.get("report") or None
     try:
-        data = kb.export(fmt, report_id)
+        pieces = kb.export_chunks(fmt, report_id)
+        first = next(pieces, b"")  # an unknown report fails here, before the response starts
     except KnowledgeBaseError as exc:
         return jsonify({"error": str(exc), "status": 404}), 404
     filename = f"igfkg-{report_id or 'all'}{fmt.extension}"
-    return Response(data, mimetype=fmt.media_type,
+    # nq, trig and nt are sent graph by graph as they are read
+    return Response(itertools.chain([first], pieces), mimetype=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
