@@ -31,7 +31,8 @@ from igfkg.ingest import EXTRACTOR_VERSION
 from igfkg.ingest.reading import decode_report_bytes, read_file_bytes
 from igfkg.ingest.records import ReportRecord
 from igfkg.ingest.report import parse_report
-from igfkg.ontology import DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, SCHEMA, document_kind_label, session_kind_label
+from igfkg.ontology import (DCTERMS, GRAPH_FILES, IGF, ONTOLOGY_DIR, PREFIXES, SCHEMA, crosswalk_triples, document_kind_label,
+                            session_kind_label)
 
 from igfkg.search.context import embedding_inputs
 from igfkg.search.encoders import DEFAULT_BACKEND, EncoderError, get_encoder
@@ -304,7 +305,7 @@ class KnowledgeBase:
     def _install_ontology(self) -> None:
         """Load ontology/*.ttl into the ontology graph when they changed."""
         graph = self.iris.ontology_graph()
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(b"crosswalk pairs 1")  # a change in what is derived re-installs too
         for name in GRAPH_FILES:
             digest.update((ONTOLOGY_DIR / name).read_bytes())
         version = ox.Literal(digest.hexdigest())
@@ -316,6 +317,7 @@ class KnowledgeBase:
             parsed = ox.parse(path=str(ONTOLOGY_DIR / name), format=ox.RdfFormat.TURTLE,
                               base_iri=self.iris.base)
             quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in crosswalk_triples(self.iris.base))
         self._replace_graph(graph, quads)
 
     # -- crash safety: a recorded intent, finished on the next open -------------

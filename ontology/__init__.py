@@ -36,11 +36,16 @@ PREFIXES = {
     "dcterms": DCTERMS, "nif": NIF, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL,
 }
 
-#: SPARQL path from a principle to the same principle in other frameworks:
-#: itself, its exact matches (transitively) and its close matches, both ways.
-#: The same crosswalk ``ask`` follows (search/answer.py SAME_PRINCIPLE).
-SAME_PRINCIPLE = ("(skos:exactMatch|^skos:exactMatch)*/(skos:closeMatch|^skos:closeMatch)?/"
-                  "(skos:exactMatch|^skos:exactMatch)*")
+#: The crosswalk: a principle and the same principle in other frameworks
+#: (itself, its exact matches transitively and its close matches, both ways),
+#: as one predicate. The knowledge base writes its pairs into the ontology graph
+#: (``crosswalk_triples``) rather than have every query follow
+#: SAME_PRINCIPLE_CLOSURE: Virtuoso evaluates zero-or-one and zero-or-more paths
+#: wrongly (unrelated rows, or "transitive start not given"), and one predicate
+#: is also the cheaper join everywhere.
+SAME_PRINCIPLE = "igf:samePrincipleAs"
+SAME_PRINCIPLE_CLOSURE = ("(skos:exactMatch|^skos:exactMatch)*/(skos:closeMatch|^skos:closeMatch)?/"
+                          "(skos:exactMatch|^skos:exactMatch)*")
 
 #: Files loaded into the knowledge base's ontology graph.
 GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossary.ttl", "session-kinds.ttl",
@@ -49,6 +54,19 @@ GRAPH_FILES = ("vocabulary.ttl", "principles.ttl", "organisations.ttl", "glossar
 FRAMEWORK_FILES = ("principles.ttl", "frameworks.ttl", "sdgs.ttl", "themes.ttl")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
+
+
+def crosswalk_triples(base_iri: str) -> list:
+    """``<a> igf:samePrincipleAs <b>`` for every concept pair SAME_PRINCIPLE_CLOSURE
+    joins in the ontology files (each concept with itself included)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for name in GRAPH_FILES:
+        store.load(path=str(ONTOLOGY_DIR / name), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+    same = ox.NamedNode(IGF + "samePrincipleAs")
+    return [ox.Triple(r["a"], same, r["b"]) for r in store.query(
+        f"SELECT DISTINCT ?a ?b WHERE {{ ?a a skos:Concept . ?a {SAME_PRINCIPLE_CLOSURE} ?b }}", prefixes=PREFIXES)]
 
 
 def sparql_prefixes() -> str:

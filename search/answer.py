@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from igfkg.ingest.language import detect_language
 from igfkg.ingest.passages import sentence_spans
 from igfkg.ingest.text import fold
-from igfkg.ontology import PREFIXES
+from igfkg.ontology import PREFIXES, SAME_PRINCIPLE
 
 from . import graphqa, honesty, intents, said
 from .encoders import CachedEncoder
@@ -33,10 +33,6 @@ from .lexical import tokens
 
 PLACEHOLDERS = {"person": "[PERSON]", "org": "[ORG]", "example": "[EXAMPLE]", "principle": "[PRINCIPLE]",
                 "workshop": "[WORKSHOP]", "collection": "[COLLECTION]", "goal": "[GOAL]"}
-# A principle and the same principle in other frameworks: itself, its exact
-# matches (transitively) and its close matches, both ways (the crosswalk).
-SAME_PRINCIPLE = ("(skos:exactMatch|^skos:exactMatch)*/(skos:closeMatch|^skos:closeMatch)?/"
-                  "(skos:exactMatch|^skos:exactMatch)*")
 # Sessions that discussed a concept: with their meeting year, for "when first".
 DISCUSSED = ("?w igf:discusses ?c ; schema:name ?name . OPTIONAL { ?w schema:superEvent/igf:year ?year } ")
 ROLE_PROPERTIES = {"moderator": "igf:moderator", "remote_moderator": "igf:remoteModerator",
@@ -132,16 +128,20 @@ TEMPLATES.update({
     "sessions_discussed": "VALUES ?c0 { <$principle> }\n  ?c0 " + SAME_PRINCIPLE + " ?c .\n  " + DISCUSSED +
                           "BIND(?w AS ?x) BIND(?name AS ?label) BIND(?w AS ?s) BIND(igf:discusses AS ?p) BIND(?c AS ?o) "
                           "BIND(STR(?year) AS ?aff) $year_filter",
-    "first_discussed": "VALUES ?c0 { <$principle> }\n  ?c0 " + SAME_PRINCIPLE + " ?c .\n  " + DISCUSSED +
-                       "FILTER(BOUND(?year)) { SELECT (MIN(?y0) AS ?year) WHERE { VALUES ?c1 { <$principle> } ?c1 "
-                       + SAME_PRINCIPLE + " ?c2 . ?w0 igf:discusses ?c2 ; schema:superEvent/igf:year ?y0 } }\n  "
+    # The first year first, then the sessions of that year (Virtuoso's optimiser refuses the
+    # aggregate joined after an OPTIONAL).
+    "first_discussed": "{ SELECT (MIN(?y0) AS ?first) WHERE { VALUES ?c1 { <$principle> } ?c1 " + SAME_PRINCIPLE +
+                       " ?c2 . ?w0 igf:discusses ?c2 ; schema:superEvent/igf:year ?y0 } }\n  VALUES ?c0 { <$principle> }\n  "
+                       "?c0 " + SAME_PRINCIPLE + " ?c .\n  ?w igf:discusses ?c ; schema:name ?name ; "
+                       "schema:superEvent/igf:year ?year FILTER(?year = ?first)\n  "
                        "BIND(?w AS ?x) BIND(?name AS ?label) BIND(?w AS ?s) BIND(igf:discusses AS ?p) BIND(?c AS ?o) "
                        "BIND(STR(?year) AS ?aff)",
     "frameworks_of": "VALUES ?c0 { <$principle> }\n  ?c0 (" + SAME_PRINCIPLE + ")|skos:broadMatch|^skos:narrowMatch ?c .\n  "
                      "?c skos:inScheme ?x . ?x dcterms:issued ?issued ; skos:prefLabel ?name FILTER(lang(?name) = \"$lang\") "
                      "OPTIONAL { ?c skos:notation ?n } BIND(CONCAT(?name, \" (\", STR(?issued), \")\") AS ?label) "
                      "BIND(?c AS ?s) BIND(skos:inScheme AS ?p) BIND(?x AS ?o) BIND(?n AS ?aff)",
-    "sessions_for_goal": "VALUES ?c0 { <$goal> }\n  ?c skos:broader? ?c0 .\n  " + DISCUSSED +
+    # the goal itself (it is its own samePrincipleAs) or one of its targets; no `?` path (Virtuoso)
+    "sessions_for_goal": "VALUES ?c0 { <$goal> }\n  ?c " + SAME_PRINCIPLE + "|skos:broader ?c0 .\n  " + DISCUSSED +
                          "BIND(?w AS ?x) BIND(?name AS ?label) BIND(?w AS ?s) BIND(igf:discusses AS ?p) BIND(?c AS ?o) "
                          "BIND(STR(?year) AS ?aff) $year_filter",
 })

@@ -290,3 +290,15 @@ def test_a_goal_no_session_served_is_said_so(goals_kb):
     answer = goals_kb.ask("Which sessions served SDG 3?")
     assert answer["confidence"] == 0.0 and answer["answers"] == []
     assert "Goal 3" in answer["answer"] and "records nothing" in answer["answer"]
+
+
+def test_the_written_crosswalk_pairs_what_the_path_pairs(goals_kb):
+    """igf:samePrincipleAs in the knowledge base joins exactly the concepts the
+    SKOS path joins (each with itself), so queries follow one predicate."""
+    from igfkg.ontology import SAME_PRINCIPLE, SAME_PRINCIPLE_CLOSURE
+
+    def pairs(path):
+        return {(r["a"].value, r["b"].value) for r in goals_kb.query(
+            f"SELECT DISTINCT ?a ?b WHERE {{ ?a a skos:Concept . ?a {path} ?b }}")}
+    closure = pairs(SAME_PRINCIPLE_CLOSURE)
+    assert len(closure) > 100 and pairs(SAME_PRINCIPLE) == closure

@@ -401,7 +401,7 @@ def void_description(kb) -> dict:
     for r in kb.query(f"""SELECT ?p ?from ?to ?space (COUNT(*) AS ?n) WHERE {{
             VALUES ?p {{ {values} }} ?s ?p ?o . ?s skos:inScheme ?from .
             OPTIONAL {{ ?o skos:inScheme ?to }}
-            BIND(IF(BOUND(?to), "", REPLACE(STR(?o), "[^/#]*$", "")) AS ?space)
+            BIND(IF(BOUND(?to), "", REPLACE(STR(?o), "[^/#]+$", "")) AS ?space)
         }} GROUP BY ?p ?from ?to ?space ORDER BY ?p ?from ?to ?space"""):
         source = schemes[r["from"].value]["id"]
         if r["to"] is not None:
