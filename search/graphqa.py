@@ -207,21 +207,22 @@ def _aggregate(answerer, question, folded, wanted, anchors, lang) -> dict | None
 
 def _women_share_by_year(answerer, question, lang) -> dict | None:
     """The share of women per meeting year, over the sessions whose reports
-    give both women and men (the same figures as the trends page)."""
-    sparql = (_prefix() + "SELECT ?label (SUM(?w) AS ?women) (SUM(?m) AS ?men) (COUNT(DISTINCT ?s) AS ?sessions) WHERE {\n"
-              "  ?s igf:femaleParticipants ?w ; igf:maleParticipants ?m ; schema:superEvent/igf:year ?y .\n"
-              "  BIND(STR(?y) AS ?label)\n}\nGROUP BY ?label\nORDER BY ?label")
-    rows = list(answerer.kb.query(sparql))
+    give both women and men (the trends page's figures: igfkg/participation.py)."""
+    from igfkg.participation import PER_YEAR
+
+    sparql = _prefix() + PER_YEAR.strip()
+    rows = [r for r in answerer.kb.query(sparql) if int(r["gender_counted"].value)]
     if not rows:
         return None
     parts, answers = [], []
     for r in rows:
-        women, men, n = int(r["women"].value), int(r["men"].value), int(r["sessions"].value)
-        share = round(100 * women / max(1, women + men))
-        parts.append({"fr": f"{r['label'].value} : {share} % de femmes ({women} sur {women + men}, {n} session{'s' if n > 1 else ''})",
-                      "es": f"{r['label'].value}: {share} % mujeres ({women} de {women + men}, {n} sesi{'ones' if n > 1 else 'ón'})"}
-                     .get(lang, f"{r['label'].value}: {share}% women ({women} of {women + men}, {n} session{'s' if n > 1 else ''})"))
-        answers.append({"label": f"{r['label'].value}: {share}%", "iri": None})
+        year, women, counted, n = (r["year"].value, int(r["women_counted"].value), int(r["gender_counted"].value),
+                                   int(r["gender_sessions"].value))
+        share = round(100 * women / counted)
+        parts.append({"fr": f"{year} : {share} % de femmes ({women} sur {counted}, {n} session{'s' if n > 1 else ''})",
+                      "es": f"{year}: {share} % mujeres ({women} de {counted}, {n} sesi{'ones' if n > 1 else 'ón'})"}
+                     .get(lang, f"{year}: {share}% women ({women} of {counted}, {n} session{'s' if n > 1 else ''})"))
+        answers.append({"label": f"{year}: {share}%", "iri": None})
     return {"question": question, "answer": "; ".join(parts) + ".", "answers": answers, "sparql": sparql,
             "evidence": [], "confidence": 0.8, "answer_type": "number"}
 

@@ -16,6 +16,7 @@ from typing import Callable
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from igfkg.ontology import PREFIXES
+from igfkg.participation import PER_YEAR
 
 from .i18n import label_pattern, translate
 from .linked import entity_link
@@ -55,20 +56,7 @@ def sessions_rows(rows: list[dict]) -> list[dict]:
 
 
 def participation_query() -> str:
-    # One value per session and figure (two documents may both give one), then sums per year;
-    # the share of women counts only sessions that give both women and men.
-    return with_prefixes("""
-SELECT ?year (COUNT(?session) AS ?sessions) (SUM(COALESCE(?total, 0)) AS ?participants)
-       (SUM(IF(BOUND(?women) && BOUND(?men), ?women, 0)) AS ?women_counted)
-       (SUM(IF(BOUND(?women) && BOUND(?men), ?women + ?men, 0)) AS ?gender_counted) WHERE {
-  { SELECT ?session (MAX(?t) AS ?total) (MAX(?w) AS ?women) (MAX(?m) AS ?men) WHERE {
-      ?session a igf:Session .
-      OPTIONAL { ?session igf:totalParticipants ?t } OPTIONAL { ?session igf:femaleParticipants ?w }
-      OPTIONAL { ?session igf:maleParticipants ?m }
-    } GROUP BY ?session }
-  FILTER(BOUND(?total) || BOUND(?women))
-  ?session schema:superEvent/igf:year ?year .
-} GROUP BY ?year ORDER BY ?year""")
+    return with_prefixes(PER_YEAR)
 
 
 def participation_rows(rows: list[dict]) -> list[dict]:
