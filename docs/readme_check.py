@@ -32,12 +32,9 @@ import difflib
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,28 +145,13 @@ class Runner:
     @contextmanager
     def serving(self, home_name: str, setup: str | None, shown_port: str):
         """`igfkg serve` on a home for one block; yields (README port, real port)."""
-        home = self.home(home_name, setup)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        env = dict(os.environ, IGFKG_HOME=str(home))
-        env.pop("IGFKG_TOKEN", None)
-        server = subprocess.Popen([self.igfkg, "serve", "--port", str(port)], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from igfkg.web.local import serve_process
+
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}?format=json", timeout=2)
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"README check: igfkg serve did not start on {home_name}")
-                    time.sleep(0.3)
-            yield shown_port, port
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            with serve_process(self.home(home_name, setup), wait_seconds=120) as base:
+                yield shown_port, int(base.rsplit(":", 1)[1])
+        except RuntimeError as exc:
+            raise SystemExit(f"README check: {exc} ({home_name})") from None
 
     def _run_shell(self, command: str, shown_port: str, port: int) -> str:
         real = command.replace(f"localhost:{shown_port}", f"localhost:{port}")
