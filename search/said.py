@@ -36,18 +36,26 @@ _FROM_ORG = re.compile(r"\b(?:speaker|panel+ist|participant|representative|inter
                        r"repr[ée]sentante?|ponente|orador[a]?)\s+(?:from|of|at|de|du|de la|des|del)\b", re.I)
 
 
-@lru_cache(maxsize=1)
 def speech_verbs() -> tuple[str, ...]:
     """Folded speech verbs, longest first (from the vocabulary)."""
-    verbs = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(SPOKEN_BY)}
-    return tuple(sorted(verbs, key=len, reverse=True))
+    return _folded_labels(SPOKEN_BY)
+
+
+def disagreement_words() -> tuple[str, ...]:
+    """Folded words that mark a disagreement, longest first (from the vocabulary)."""
+    return _folded_labels(DISAGREEMENT)
 
 
 @lru_cache(maxsize=1)
-def disagreement_words() -> tuple[str, ...]:
-    """Folded words that mark a disagreement, longest first (from the vocabulary)."""
-    words = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(DISAGREEMENT)}
-    return tuple(sorted(words, key=len, reverse=True))
+def _disagreement_cues() -> tuple[re.Pattern, ...]:
+    """disagreement_words as whole words, in the same order."""
+    return tuple(re.compile(r"(?<!\w)" + re.escape(c) + r"(?!\w)") for c in disagreement_words())
+
+
+@lru_cache(maxsize=None)
+def _folded_labels(iri: str) -> tuple[str, ...]:
+    labels = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(iri)}
+    return tuple(sorted(labels, key=len, reverse=True))
 
 
 def _raw_labels(prop: str) -> list[str]:
@@ -108,8 +116,8 @@ def who_disagreed(question: str) -> str | None:
     if not m:
         return None
     rest = m.group(1)
-    for cue in disagreement_words():
-        at = re.search(r"(?<!\w)" + re.escape(cue) + r"(?!\w)", rest[:40])
+    for cue in _disagreement_cues():
+        at = cue.search(rest[:40])
         if at:
             target = _TARGET_LEAD.sub("", rest[at.end():]).strip(" ?!.")
             start = folded.rfind(target) if target else -1
@@ -125,17 +133,17 @@ def _who_disagreed(answerer, question: str, target: str, lang: str) -> dict:
     person of the next sentence."""
     index = answerer.person_index()
     excluded = {index[w] for w in re.findall(r"[\w'’-]+", fold(target)) if w in index}
-    cues = [re.compile(r"(?<!\w)" + re.escape(c) + r"(?!\w)") for c in disagreement_words()]
+    voices = {w: i for w, i in index.items() if i not in excluded}  # who may have disagreed
     sentences = []
     for hit in answerer.search(f"{target} {disagreement_words()[-1]}".strip(), k=10):
         row = hit.row
         spans = sentence_spans(row.text, 0, len(row.text))
         for j, (a, b) in enumerate(spans):
-            if not any(c.search(fold(row.text[a:b])) for c in cues):
+            if not any(c.search(fold(row.text[a:b])) for c in _disagreement_cues()):
                 continue
             said_by = answerer.person_by_name().get(fold(row.speaker)) if row.speaker else None
             for c, d in spans[j:j + 2] if said_by is None else []:
-                said_by = _first_person(row.text[c:d], {w: i for w, i in index.items() if i not in excluded}, set())
+                said_by = _first_person(row.text[c:d], voices, set())
                 if said_by:
                     b = max(b, d)
                     break
