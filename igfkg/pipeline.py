@@ -16,10 +16,10 @@ import os
 import signal
 import time
 from collections import deque
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+from igfkg.config import environment
 from igfkg.ingest import ner
 from igfkg.ingest.gate import gate
 from igfkg.ingest.kinds import read_document
@@ -95,21 +95,10 @@ def _worker_init(log_level: int) -> None:
     logger.propagate = False
 
 
-@contextmanager
 def _one_thread_per_worker():
     """Workers inherit the environment at spawn: one BLAS/OpenMP thread each,
     so N workers use N cores instead of fighting over them."""
-    names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update({name: "1" for name in names})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return environment({name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
 
 
 def prepared_in_order(items: Iterable, workers: int, ahead: int | None = None) -> Iterator:

@@ -10,7 +10,6 @@ import re
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from conftest import REPORTS, ROOT, SAMPLE, SAMPLE_ID
 from igfkg.cli import main
-from igfkg.config import ConfigError, load_config, save_settings
+from igfkg.config import ConfigError, environment, load_config, save_settings
 from igfkg.formats import rdf_format
 from igfkg.kb import KnowledgeBase, KnowledgeBaseError
 from igfkg.remote_store import RemoteStore
@@ -61,20 +60,6 @@ def virtuoso(tmp_path_factory):
     server = virtuoso_server(tmp_path_factory.mktemp("virtuoso")).start()
     yield server
     server.stop()
-
-
-@contextmanager
-def environment(values: dict):
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def open_kb(home: Path, server=None) -> KnowledgeBase:
