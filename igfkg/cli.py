@@ -568,19 +568,19 @@ def reindex(obj: Context):
 @click.pass_obj
 def export(obj: Context, fmt, output, report):
     """Dump the knowledge graph (or one report) as RDF."""
+    # written as they come (nq, trig and nt graph by graph); a file only once whole
+    target = Path(output).with_name(Path(output).name + ".part") if output else None
+    written = 0
     with obj.open(read_only=True) as kb:
         try:
             pieces = kb.export_chunks(rdf_format(fmt), report)
-            # written as they come (nq, trig and nt graph by graph); a file only once whole
-            target = Path(output).with_name(Path(output).name + ".part") if output else None
-            written = 0
             with (target.open("wb") if target else nullcontext(sys.stdout.buffer)) as out:
                 for piece in pieces:
                     out.write(piece)
                     written += len(piece)
         except KnowledgeBaseError as exc:
-            if output:
-                Path(output).with_name(Path(output).name + ".part").unlink(missing_ok=True)
+            if target:
+                target.unlink(missing_ok=True)
             raise click.ClickException(str(exc)) from None
     if target:
         target.replace(output)
