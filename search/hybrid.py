@@ -1,4 +1,4 @@
-"""Ranking: dense (FAISS), BM25 (FTS5) and their fusion.
+"""Ranking: dense (FAISS), BM25 (lexical.py) and their fusion.
 
 Reciprocal rank fusion (RRF) joins the two lists; a passage that names an
 entity mentioned in the query (a person, an organisation, a principle) gets

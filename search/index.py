@@ -1,5 +1,6 @@
 """The passage index on disk: passage rows in SQLite, vectors in FAISS,
-keyed by the same ids; BM25 (lexical.py) is built in memory from the rows.
+keyed by the same ids; BM25 (lexical.py) is built from the rows and kept
+on disk next to them.
 
 Files under the index directory:
 
@@ -8,22 +9,36 @@ Files under the index directory:
   vectors, and a generation number bumped by every write;
 - ``vectors.faiss``: exact inner-product search over every vector (and the
   vectors themselves), ids = passage row ids;
-- ``approximate.faiss``: an IVF index over the same ids, built once the
-  passage count passes the configured threshold.
+- ``approximate.faiss``: an HNSW graph over the same ids, built once the
+  passage count passes the configured threshold, then added to. HNSW cannot
+  remove a vector: a removed passage stays in the graph as a tombstone,
+  which searches skip by asking SQLite (the truth) which ids still exist;
+  the graph is built again once tombstones pass TOMBSTONE_SHARE of it;
+- ``lexical/``: the BM25 matrix of the rows at one generation (lexical.py).
+
+HNSW was chosen over IVF (more lists, re-ranking, product quantisation) by
+measurement at a million passages (bench/bench_scale.py, BENCHMARKS.md).
+Searching opens only what it needs, memory-mapped: the HNSW index when
+there is one (its vectors stay on disk, the exact index is not read at
+all), else the exact index. Writing reads both into memory first. A reader
+sees another process's writes: when a FAISS file is replaced it maps the
+new one on its next search.
 
 Adding, replacing or removing a report touches only its rows and ids.
 SQLite is committed first, then the FAISS files are written to a temporary
 name and renamed into place: after a crash between the two, FAISS may hold
 ids SQLite no longer has and lack the new ones, never the reverse order of
 truth. ``reconcile`` (run when the knowledge base recovers from a crash)
-drops FAISS ids SQLite does not hold, and duplicates; ids are removed
-before they are added, so no id is ever held twice.
+drops from the exact index the ids SQLite does not hold, and duplicates
+(ids are removed before they are added, so no id is ever held twice), and
+adds to the graph the live vectors it lacks; ids the graph holds beyond
+SQLite's are tombstones, skipped by every search.
 """
 from __future__ import annotations
 
-import math
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +47,15 @@ import numpy as np
 from .lexical import LexicalIndex
 
 DEFAULT_APPROXIMATE_THRESHOLD = 50_000
+#: HNSW: links per node, candidates kept while building and while searching;
+#: efSearch keeps recall@10 >= 0.95 against exact search at a million passages (BENCHMARKS.md).
+HNSW_LINKS = 32
+HNSW_EF_CONSTRUCTION = 100
+DEFAULT_EF_SEARCH = 1536
+#: Removed passages (tombstones) the graph may hold, as a share of it, before it is built again.
+TOMBSTONE_SHARE = 0.2
+#: Results asked of the graph per result wanted: tombstones among them are dropped.
+OVERFETCH = 2
 
 
 class SearchIndexError(RuntimeError):
@@ -76,7 +100,7 @@ INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 
 class PassageIndex:
     def __init__(self, directory: Path, model: str,
-                 approximate_threshold: int = DEFAULT_APPROXIMATE_THRESHOLD, nprobe: int = 16):
+                 approximate_threshold: int = DEFAULT_APPROXIMATE_THRESHOLD, ef_search: int = DEFAULT_EF_SEARCH):
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(directory / "passages.sqlite"), check_same_thread=False)
@@ -84,12 +108,13 @@ class PassageIndex:
         self._add_missing_columns()
         self.model = model
         self.approximate_threshold = approximate_threshold
-        self.nprobe = nprobe
+        self.ef_search = ef_search
         self._check_model()
         self._exact = None
         self._approximate = None
-        self._loaded = False
-        self._lexical = LexicalIndex()
+        self._writable = False  # both FAISS files in memory, ready for writes
+        self._mapped: dict[str, tuple] = {}  # searching: the files mapped, by name, and their signature
+        self._lexical = LexicalIndex(directory / "lexical")
         self.step_hook = None  # called with a step name after each durable write (crash tests)
         self.autosave = True  # False: FAISS files written by flush() only (a batch of ingests)
 
@@ -134,8 +159,9 @@ class PassageIndex:
     # -- FAISS files ---------------------------------------------------------
 
     def _load(self, dim: int | None = None) -> None:
-        """Read the FAISS files; an index with no vectors yet gets ``dim``."""
-        if self._loaded and (self._exact is not None or dim is None):
+        """Read the FAISS files into memory, for writing; an index with no
+        vectors yet gets ``dim``."""
+        if self._writable and (self._exact is not None or dim is None):
             return
         import faiss
 
@@ -144,9 +170,32 @@ class PassageIndex:
             self._exact = faiss.read_index(str(path))
         elif dim is not None:
             self._exact = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        else:
+            self._exact = None
         approx = self.directory / "approximate.faiss"
         self._approximate = faiss.read_index(str(approx)) if approx.exists() else None
-        self._loaded = True
+        self._writable = True
+        self._mapped = {}
+
+    def _load_for_search(self) -> None:
+        """Map the one file a search needs (the HNSW index if there is one),
+        again when another process has replaced it since."""
+        if self._writable or (self._mapped and all(_signature(self.directory / name) == seen
+                                                   for name, seen in self._mapped.items())):
+            return
+        import faiss
+
+        flags = faiss.IO_FLAG_READ_ONLY
+        approx, exact = self.directory / "approximate.faiss", self.directory / "vectors.faiss"
+        self._exact = self._approximate = None
+        if approx.exists():
+            self._mapped = {approx.name: _signature(approx)}
+            self._approximate = faiss.read_index(str(approx), flags | faiss.IO_FLAG_MMAP_IFC)
+        elif exact.exists():
+            self._mapped = {exact.name: _signature(exact)}
+            self._exact = faiss.read_index(str(exact), flags | faiss.IO_FLAG_MMAP_IFC)
+        else:
+            self._mapped = {approx.name: None, exact.name: None}
 
     def _save(self) -> None:
         import faiss
@@ -200,13 +249,15 @@ class PassageIndex:
             old = self._delete_rows(report)
         self._step("index-rows")
         self._remove_vectors(old)
+        if self._approximate is not None:
+            self._maybe_build_approximate()
         if self.autosave:
             self._save()
         return len(old)
 
     def flush(self) -> None:
         """Write the FAISS files (after writes made with autosave off)."""
-        if self._loaded and self._exact is not None:
+        if self._writable and self._exact is not None:
             self._save()
 
     # -- consistency ---------------------------------------------------------
@@ -230,13 +281,21 @@ class PassageIndex:
             chunk = missing_ids[start:start + 500]
             missing |= {r for (r,) in self.db.execute(
                 f"SELECT DISTINCT report FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
-        approximate_stale = self._approximate is not None and self._exact is not None and \
-            self._approximate.ntotal != self._exact.ntotal
+        approximate_stale = bool(len(self._missing_from_approximate(unique)))
         return {"extra": extra, "duplicates": duplicates, "missing": missing, "approximate_stale": approximate_stale}
 
+    def _missing_from_approximate(self, held: np.ndarray) -> np.ndarray:
+        """Ids of the exact index the graph lacks (it may hold more: tombstones)."""
+        import faiss
+
+        if self._approximate is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.setdiff1d(held, faiss.vector_to_array(self._approximate.id_map).astype(np.int64))
+
     def reconcile(self) -> set[str]:
-        """Drop FAISS ids SQLite does not hold, and duplicated ones; rebuild a
-        stale IVF index. Returns the reports whose vectors must be computed again."""
+        """Drop FAISS ids SQLite does not hold, and duplicated ones; give the
+        graph the vectors it lacks. Returns the reports whose vectors must be
+        computed again."""
         problems = self.vector_problems()
         bad = sorted(problems["extra"] | problems["duplicates"])
         if bad:
@@ -246,7 +305,12 @@ class PassageIndex:
             problems["missing"]
         if bad or problems["approximate_stale"]:
             if self._approximate is not None:
-                self._approximate = build_ivf(self._exact) if self._exact.ntotal else None
+                import faiss
+
+                lacking = self._missing_from_approximate(faiss.vector_to_array(self._exact.id_map).astype(np.int64))
+                if len(lacking):
+                    self._approximate.add_with_ids(np.vstack([self._exact.reconstruct(int(i)) for i in lacking]),
+                                                   lacking)
             self._save()
         return missing
 
@@ -260,22 +324,24 @@ class PassageIndex:
     def _remove_vectors(self, ids: list[int]) -> None:
         if not ids:
             return
-        selector = np.asarray(ids, dtype=np.int64)
-        self._exact.remove_ids(selector)
-        if self._approximate is not None:
-            self._approximate.remove_ids(selector)
+        self._exact.remove_ids(np.asarray(ids, dtype=np.int64))  # the graph keeps them as tombstones
 
     def build_approximate(self) -> None:
-        """Build the IVF index now, whatever the passage count."""
+        """Build the HNSW index now, whatever the passage count."""
         self._load()
         if self._exact is not None and self._exact.ntotal:
-            self._approximate = build_ivf(self._exact)
+            self._approximate = build_hnsw(self._exact)
             self._save()
 
     def _maybe_build_approximate(self) -> None:
-        """Past the threshold, an IVF index joins the exact one (then kept up to date)."""
-        if self._approximate is None and self._exact.ntotal >= self.approximate_threshold:
-            self._approximate = build_ivf(self._exact)
+        """Past the threshold, an HNSW index joins the exact one (then added
+        to); built again when tombstones pass their share of it."""
+        live = self._exact.ntotal
+        if self._approximate is None:
+            if live >= self.approximate_threshold:
+                self._approximate = build_hnsw(self._exact)
+        elif self._approximate.ntotal - live > TOMBSTONE_SHARE * self._approximate.ntotal:
+            self._approximate = build_hnsw(self._exact) if live else None
 
     # -- reading ------------------------------------------------------------
 
@@ -305,52 +371,87 @@ class PassageIndex:
 
     @property
     def uses_approximate(self) -> bool:
-        self._load()
+        self._load_for_search()
         return self._approximate is not None
 
     def dense(self, query: np.ndarray, k: int, allowed: list[int] | None = None,
               exact: bool = False) -> list[tuple[int, float]]:
         import faiss
 
-        self._load()
-        if self._exact is None or self._exact.ntotal == 0 or (allowed is not None and not allowed):
-            return []
+        if exact:
+            self._load()
+        else:
+            self._load_for_search()
         index = self._exact if exact or self._approximate is None else self._approximate
+        if index is None or index.ntotal == 0 or (allowed is not None and not allowed):
+            return []
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)) if allowed is not None else None
+        wanted = k
         if index is self._approximate:
-            params = faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)
+            wanted = OVERFETCH * k
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.ef_search, wanted))
         else:
             params = faiss.SearchParameters(sel=selector)
-        scores, ids = index.search(query, min(k, self._exact.ntotal), params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        with one_thread():
+            scores, ids = index.search(query, min(wanted, index.ntotal), params=params)
+        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        return self._live(found)[:k] if index is self._approximate else found
+
+    def _live(self, found: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``found`` without tombstones (ids SQLite no longer holds)."""
+        if not found:
+            return found
+        ids = [i for i, _ in found]
+        live = {i for (i,) in self.db.execute(f"SELECT id FROM passages WHERE id IN ({','.join('?' * len(ids))})",
+                                              ids)}
+        return [(i, s) for i, s in found if i in live]
 
     def lexical(self, terms: list[str], k: int, allowed: list[int] | None = None) -> list[tuple[int, float]]:
         """BM25 over the passage text; higher score is better."""
         if allowed is not None and not allowed:
             return []
         generation = int(self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
-        if self._lexical.generation != generation:
-            self._lexical.rebuild(generation, self.db.execute("SELECT id, text FROM passages ORDER BY id").fetchall())
+        self._lexical.bring_to(generation, lambda: self.db.execute("SELECT id, text FROM passages ORDER BY id"))
         return self._lexical.search(terms, k, allowed)
 
     def close(self) -> None:
         self.db.close()
 
 
-def build_ivf(exact):
-    """An IVF index over the exact index's vectors and ids."""
+def build_hnsw(exact):
+    """An HNSW index over the exact index's vectors and ids."""
     import faiss
 
-    count, dim = exact.ntotal, exact.d
-    ids = faiss.vector_to_array(exact.id_map).astype(np.int64)
-    vectors = exact.index.reconstruct_n(0, count)
-    nlist = max(1, min(int(4 * math.sqrt(count)), count // 39))
-    quantizer = faiss.IndexFlatIP(dim)
-    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    ivf.train(vectors)
-    ivf.add_with_ids(vectors, ids)
-    return ivf
+    graph = faiss.IndexHNSWFlat(exact.d, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index = faiss.IndexIDMap(graph)
+    index.add_with_ids(exact.index.reconstruct_n(0, exact.ntotal), faiss.vector_to_array(exact.id_map).astype(np.int64))
+    return index
+
+
+@contextmanager
+def one_thread():
+    """Search one query on one thread: OpenMP's threads gain nothing on a
+    single query and waking them cost 10 ms a query on a busy machine
+    (measured); the setting is the calling thread's own."""
+    import faiss
+
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
+
+
+def _signature(path: Path) -> tuple | None:
+    """What changes when a file is replaced (os.replace gives a new inode)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _where(filters: dict) -> tuple[str, list]:
