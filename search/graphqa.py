@@ -13,7 +13,10 @@ from . import querygraph as qg
 NO_ANSWER = {"en": "I found nothing in the reports that answers this question.",
              "fr": "Je n'ai rien trouvé dans les rapports qui réponde à cette question.",
              "es": "No encontré nada en los informes que responda a esta pregunta."}
-_TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n)s?\s+(?:on|about|sur|sobre|de)\s+"
+# "the workshop on X", "la session principale sur X", "el foro abierto sobre X": up to three words between.
+_TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n|forum|foro|coalition|coalici[oó]n|"
+                           r"meeting|r[ée]union|reuni[oó]n|table ronde|round ?table)s?(?:\s+[\w-]+){0,3}?"
+                           r"\s+(?:on|about|sur|sobre|de)\s+"
                            r"(?:the\s+|la\s+|le\s+|l'|el\s+|les\s+|los\s+)?([\w' -]{3,60})", re.I)
 _ROLE_PROPS = [qg.IGF + r for r in qg.ROLES]
 PASSAGE_TOPIC_FLOOR = 0.18  # a passage scoring this (hybrid score) for the topic words makes its session one that discussed
@@ -288,12 +291,13 @@ def _yes_no(answerer, question, folded, anchors, links, lang) -> dict | None:
     session = anchors["session"][:1]
     if session and re.search(r"\bmen\b|hommes|hombres", folded):
         w = qg._iri(session[0])
+        more = "?men > ?women" if _more_men_asked(folded) else "?women > ?men"
         sparql = (_prefix() + "SELECT ?men ?women ?label WHERE {\n  VALUES ?s { " + w + " }\n  ?s igf:maleParticipants ?men ; "
-                  "igf:femaleParticipants ?women .\n  BIND(IF(?men > ?women, \"yes\", \"no\") AS ?label)\n}")
+                  f"igf:femaleParticipants ?women .\n  BIND(IF({more}, \"yes\", \"no\") AS ?label)\n}}")
         rows = list(kb.query(sparql))
         if rows:
             men, women = rows[0]["men"].value, rows[0]["women"].value
-            word = yes if int(men) > int(women) else no
+            word = yes if rows[0]["label"].value == "yes" else no
             fact = {"fr": f"{men} hommes et {women} femmes", "es": f"{men} hombres y {women} mujeres"}.get(
                 lang, f"{men} men and {women} women")
             return _yn(question, f"{word} — {fact}.", sparql, rows[0]["label"].value)
@@ -331,6 +335,16 @@ def _yes_no(answerer, question, folded, anchors, links, lang) -> dict | None:
     if not any(anchors.values()):
         return None
     return None
+
+
+def _more_men_asked(folded: str) -> bool:
+    """Whether the question asks "more men than women" (or "fewer women than men"),
+    read off which group comes first and whether it is "more" or "fewer"."""
+    men = re.search(r"\b(?:men|hommes|hombres)\b", folded)
+    women = re.search(r"\b(?:women|femmes|mujeres)\b", folded)
+    men_first = not women or (men is not None and men.start() < women.start())
+    fewer = re.search(r"\b(?:fewer|less|moins|menos)\b", folded) is not None
+    return men_first != fewer
 
 
 def _yn(question, text, sparql, label) -> dict:

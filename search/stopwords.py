@@ -13,3 +13,10 @@ toi ton tu un une vos votre vous c d j l m n s t y ete etait etaient sont est a 
 selon dont ou
 el la los las un una unos unas y o de del que en por para con sin sobre es son fue
 """.split())
+
+# Auxiliaries that end a topic phrase: "the workshop on X was ...", "l'atelier sur X a-t-il ...".
+AUXILIARIES = frozenset("""
+did does do was were is are has have had will would can could
+a ont est sont etait etaient fut t
+fue fueron es son ha han hubo se
+""".split())
