@@ -186,11 +186,11 @@ class Answerer:
     def encode(self, texts: list[str], query: bool = False):
         return self.encoder.encode(texts, query=query)
 
-    def search(self, query: str, k: int = 10, **filters) -> list:
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", **filters) -> list:
         """kb.search with the question's embedding taken from the cache."""
         filters = {key: value for key, value in filters.items() if value is not None}
         vector = self.encode([query], query=True)[0]
-        return rank(self.kb.index, vector, query, k=k, filters=filters,
+        return rank(self.kb.index, vector, query, k=k, mode=mode, filters=filters,
                     boost_labels=self.kb.entities_named_in(query))
 
     def person_words(self) -> set[str]:

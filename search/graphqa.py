@@ -18,6 +18,9 @@ _TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n|for
                            r"meeting|r[ée]union|reuni[oó]n|table ronde|round ?table)s?(?:\s+[\w-]+){0,3}?"
                            r"\s+(?:on|about|sur|sobre|de)\s+"
                            r"(?:the\s+|la\s+|le\s+|l'|el\s+|les\s+|los\s+)?([\w' -]{3,60})", re.I)
+# English also names a session by words before it: "the encryption workshop".
+_TOPIC_BEFORE = re.compile(r"\bthe\s+((?:(?!(?:the|of|a|an|in|at|on)\b)[\w-]+\s+){0,3}?[\w-]+)\s+"
+                           r"(?:workshop|session|panel|forum|meeting)s?\b", re.I)
 _ROLE_PROPS = [qg.IGF + r for r in qg.ROLES]
 PASSAGE_TOPIC_FLOOR = 0.18  # a passage scoring this (hybrid score) for the topic words makes its session one that discussed
 # it: on the dev corpus, passages on the topic scored 0.19-0.53, unrelated ones at most 0.12
@@ -50,9 +53,11 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
                "org": [l.entity.iri for l in links.get("org", [])[:1]],
                "example": [l.entity.iri for l in links.get("example", [])[:1]],
                "principle": [l.entity.iri for l in links.get("principle", [])[:1]]}
+    if links.get("person"):
+        anchors["person_span"] = (links["person"][0].start, links["person"][0].end)
     titled, asking = [], question  # asking: the words left to choose the property with
     if not anchors["session"] and not qg.re.search(r"\d", question):
-        topic = _TOPIC_PHRASE.search(question)
+        topic = _topic(question)
         titled = qg.sessions_by_title(question, kb, answerer.encoder,
                                       topic=topic.group(1).strip(" ?") if topic else None)
         # One shared word that is also a principle's name is the principle ("workshops on transparency").
@@ -86,13 +91,18 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
             alternatives.append({"sparql_body": path.body, "score": round(path.score, 3), "rows": len(rows)})
             if rows and path.score >= 0.7:
                 return _respond(answerer, question, sparql, rows, path, wanted, lang, alternatives)
-    if _TOPIC_PHRASE.search(question) and not anchors["session"] and not anchors["principle"] \
+    if _topic(question) and not anchors["session"] and not anchors["principle"] \
             and not anchors["person"] and not anchors["example"] and wanted in ("person", "place", "date", "number"):
-        topic = _TOPIC_PHRASE.search(question).group(1).strip(" ?")
+        topic = _topic(question).group(1).strip(" ?")
         text = {"fr": f"Je n'ai trouvé aucune session sur « {topic} ».",
                 "es": f"No encontré ninguna sesión sobre «{topic}»."}.get(lang, f"I found no session about \u201c{topic}\u201d.")
         return _nothing(question, text)
     return None
+
+
+def _topic(question: str) -> re.Match | None:
+    """The phrase that names a session by its subject, if the question has one."""
+    return _TOPIC_PHRASE.search(question) or _TOPIC_BEFORE.search(question)
 
 
 def _lang(question: str, lang: str) -> str:

@@ -149,8 +149,8 @@ def candidate_paths(question: str, anchors: dict[str, list[str]], wanted: str | 
     q = _stems(question)
     paths: list[Path_] = []
 
-    def add(body: str, prop: str, extra: float = 0.0, used: int = 1):
-        fit = label_score(q, prop)
+    def add(body: str, prop: str, extra: float = 0.0, used: int = 1, asked: set[str] = q):
+        fit = label_score(asked, prop)
         kind = ANSWER_TYPE.get(prop)
         type_fit = 0.5 if wanted and kind == wanted else (-1.0 if wanted and kind != wanted else 0.0)
         if fit == 0 and type_fit <= 0:
@@ -163,10 +163,15 @@ def candidate_paths(question: str, anchors: dict[str, list[str]], wanted: str | 
             values = " ".join(_iri(s) for s in sessions)
             add(f"VALUES ?s {{ {values} }} ?s <{prop}> ?x . {_label_of('?x', prop)}", prop)
         for person in anchors.get("person", [])[:1] if anchors.get("via_session", True) else []:
-            # the session where someone had a role, then its other role
+            # the session where someone had a role, then its other role; when the name
+            # comes after the question's start, the words before it ask for the property
+            # and those after it say the person's role ("who reported the workshop where
+            # X spoke")
+            start, end = anchors.get("person_span", (-1, -1))
+            asked, held = (_stems(question[:start]), _stems(question[end:])) if start > 0 else (q, q)
             for role in SESSION_PROPERTIES[:6]:
                 add(f"?s <{role}> {_iri(person)} ; <{prop}> ?x . {_label_of('?x', prop)}", prop,
-                    0.3 * label_score(q, role) - 0.05, 2)
+                    0.3 * label_score(held, role) - 0.05, 2, asked)
     for role in SESSION_PROPERTIES[:6] if sessions else []:
         # whom the holder of a role works for: "which organisation is the moderator of ... from"
         role_fit = label_score(q, role)

@@ -80,9 +80,12 @@ def parse(question: str) -> SaidQuestion | None:
     verbs = "|".join(re.escape(v) + r"\w*" for v in speech_verbs())
     # English: the speaker between "did" and the verb; the topic after.
     m = re.match(r"(?:what|wh?at|wich)\s+did\s+(.+?)\s+(" + verbs + r")\b(.*)$", folded)
+    if not m:  # "qu'est-ce que X a dit", "de quoi X a-t-il parlé": the speaker before the verb
+        m = re.match(r"(?:qu'est[- ]ce qu'?e?|de quoi|sur quoi|de que)\s*(.+?)\s+(?:a|a-t-(?:il|elle)|ha)\s+(" + verbs +
+                     r")\b(.*)$", folded)
     if not m:  # French and Spanish: the speaker after the verb, before "sur"/"sobre"
-        m = re.match(r"(?:qu'?\s*a(?:-t-(?:il|elle))?|qu'est-ce qu'?\s*a|que|que es lo que)\s+(" + verbs +
-                     r")\s+(.+?)$", folded)
+        m = re.match(r"(?:qu'?\s*a(?:-t-(?:il|elle))?|qu'est-ce qu'?\s*a|que|que es lo que|que ha|de quoi a|"
+                     r"sur quoi a|de que)\s+(" + verbs + r")\s+(.+?)$", folded)
         if not m:
             return None
         verb, rest = m.group(1), text[m.start(2):]
@@ -206,9 +209,10 @@ def sentences_of(answerer, people: list, question: str) -> list[Sentence]:
     passages = {(r["report"].value, int(r["start"].value)): (r["text"].value, _value(r["section"]), _value(r["lang"]),
                                                              r["speaker"].value if r["speaker"] is not None else None)
                 for r in rows}
-    # The graph records mentions in lists of names; the search finds the prose that names them.
+    # The graph records mentions in lists of names; the search finds the prose that names them
+    # (by meaning, and by the name's words: prose naming several people is no near meaning of one).
     for iri, name, _ in people[:3]:
-        for hit in answerer.search(f"{name} {question}", k=8):
+        for hit in answerer.search(f"{name} {question}", k=8) + answerer.search(name, k=8, mode="bm25"):
             row = hit.row
             key = (row.report, row.start)
             if key not in passages:
