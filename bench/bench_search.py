@@ -1,7 +1,7 @@
 """Search: quality per backend and ranking, ingest cost of embeddings, and
 speed and recall of the approximate index over 100,000 passages.
 
-    python bench/bench_search.py [--passages 100000] [--skip-quality] [--skip-scale]
+    python bench/bench_search.py [--passages 100000] [--skip-quality] [--skip-scale] [--dry-run]
 
 1. Quality: the evaluation set tests/data/search-eval.jsonl over the bundled
    sample and the team's test reports; recall@1, recall@5 and MRR for each
@@ -12,8 +12,11 @@ speed and recall of the approximate index over 100,000 passages.
 3. Scale: PASSAGES synthetic passages (vectors mixed from real passage
    vectors plus noise; text drawn from the reports' words) in a real
    PassageIndex; the full ranking (FAISS + BM25 + fusion) with the exact and
-   with the approximate (IVF) index, measured in the same run, and recall@10
-   of the approximate index against exact search.
+   with the approximate (HNSW) index, measured in the same run, and recall@10
+   of the approximate index against exact search. At a million passages see
+   bench/bench_scale.py.
+
+--dry-run prints the blocks instead of writing them into BENCHMARKS.md.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from igfkg.kb import KnowledgeBase  # noqa: E402
 from igfkg.search import hybrid  # noqa: E402
 from igfkg.search.context import embedding_inputs  # noqa: E402
 from igfkg.search.encoders import get_encoder  # noqa: E402
-from igfkg.search.index import PassageIndex  # noqa: E402
+from igfkg.search.index import HNSW_EF_CONSTRUCTION, HNSW_LINKS, PassageIndex  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "igf2013-workshop-41.txt"
 REPORTS = sorted((ROOT / "tests" / "data" / "reports").glob("*.txt"))
@@ -133,14 +136,14 @@ def scale(count: int, queries: int = 200) -> list[str]:
         dense_approx = _timed(lambda i: index.dense(query_vectors[i], 10), queries)
         encode = _timed(lambda i: encoder.encode([query_texts[i]], query=True), queries)
         recall = statistics.mean(len(set(a) & set(e)) / 10 for a, e in zip(approx_ids, exact_ids))
-        lists = index._approximate.nlist
+        ef_search = index.ef_search
         index.close()
     return [
         f"{count:,} synthetic passages, {queries} queries, `use` vectors (512 dimensions), "
-        f"IVF with {lists} lists, nprobe {index.nprobe}. Index filled in {build:.0f} s; "
-        f"IVF trained in {train:.1f} s.",
+        f"HNSW with {HNSW_LINKS} links per node, efConstruction {HNSW_EF_CONSTRUCTION}, efSearch {ef_search}. "
+        f"Index filled in {build:.0f} s; HNSW built in {train:.1f} s.",
         "",
-        "| measure (median per query, in-process) | exact (flat) | approximate (IVF) | ratio exact/approximate |",
+        "| measure (median per query, in-process) | exact (flat) | approximate (HNSW) | ratio exact/approximate |",
         "| --- | ---: | ---: | ---: |",
         f"| full hybrid ranking (FAISS + BM25 + fusion), ms | {exact:.2f} | {approx:.2f} | {exact / approx:.1f} |",
         f"| FAISS search alone, ms | {dense_exact:.2f} | {dense_approx:.2f} | {dense_exact / dense_approx:.1f} |",
@@ -169,7 +172,15 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=100_000)
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--dry-run", action="store_true", help="print the blocks, do not write BENCHMARKS.md")
     args = parser.parse_args()
+
+    def record(name: str, lines: list[str]) -> None:
+        if args.dry_run:
+            print("\n".join(lines))
+        else:
+            update_block(name, lines)
+
     command = "python bench/bench_search.py" + (f" --passages {args.passages}" if args.passages != 100_000 else "")
     if not args.skip_quality:
         with tempfile.TemporaryDirectory() as home:
@@ -177,7 +188,7 @@ def main() -> None:
                 for path in [SAMPLE, *REPORTS]:
                     kb.ingest_file(path)
             lines = quality(Path(home))
-        update_block("bench_search_quality", [
+        record("bench_search_quality", [
             "## Search quality", "",
             f"Command: `{command}` ({time.strftime('%Y-%m-%d')}). {len(QUERIES)} queries over the sample and "
             f"the team's test reports ({sum(q['kind'] == 'en-over-fr' for q in QUERIES)} in English whose "
@@ -188,8 +199,8 @@ def main() -> None:
             f"short passages' cosine scaled by (length/{hybrid.SHORT_CHARS})^{hybrid.SHORT_POWER}.",
             *ingest_cost()])
     if not args.skip_scale:
-        update_block("bench_search_scale", ["## Search at scale", "", f"Command: `{command}` "
-                                            f"({time.strftime('%Y-%m-%d')}).", "", *scale(args.passages)])
+        record("bench_search_scale", ["## Search at scale", "", f"Command: `{command}` "
+                                      f"({time.strftime('%Y-%m-%d')}).", "", *scale(args.passages)])
 
 
 if __name__ == "__main__":

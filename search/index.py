@@ -187,15 +187,16 @@ class PassageIndex:
 
         flags = faiss.IO_FLAG_READ_ONLY
         approx, exact = self.directory / "approximate.faiss", self.directory / "vectors.faiss"
-        self._exact = self._approximate = None
+        graph = flat = None  # mapped, then put in place: a search in another thread keeps the old meanwhile
         if approx.exists():
-            self._mapped = {approx.name: _signature(approx)}
-            self._approximate = faiss.read_index(str(approx), flags | faiss.IO_FLAG_MMAP_IFC)
+            mapped = {approx.name: _signature(approx)}
+            graph = faiss.read_index(str(approx), flags | faiss.IO_FLAG_MMAP_IFC)
         elif exact.exists():
-            self._mapped = {exact.name: _signature(exact)}
-            self._exact = faiss.read_index(str(exact), flags | faiss.IO_FLAG_MMAP_IFC)
+            mapped = {exact.name: _signature(exact)}
+            flat = faiss.read_index(str(exact), flags | faiss.IO_FLAG_MMAP_IFC)
         else:
-            self._mapped = {approx.name: None, exact.name: None}
+            mapped = {approx.name: None, exact.name: None}
+        self._approximate, self._exact, self._mapped = graph, flat, mapped
 
     def _save(self) -> None:
         import faiss
@@ -382,29 +383,39 @@ class PassageIndex:
             self._load()
         else:
             self._load_for_search()
-        index = self._exact if exact or self._approximate is None else self._approximate
+        graph = None if exact else self._approximate  # read once: another thread may map a newer file
+        index = self._exact if graph is None else graph
         if index is None or index.ntotal == 0 or (allowed is not None and not allowed):
             return []
         query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)) if allowed is not None else None
-        wanted = k
-        if index is self._approximate:
-            wanted = OVERFETCH * k
+        if graph is None:
+            with one_thread():
+                scores, ids = index.search(query, min(k, index.ntotal), params=faiss.SearchParameters(sel=selector))
+            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        # The graph holds tombstones: ask for more than k, and for more again
+        # while tombstones (the nearest passages of a removed report) leave
+        # fewer than k; they are at most TOMBSTONE_SHARE of the graph.
+        wanted = OVERFETCH * k
+        while True:
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.ef_search, wanted))
-        else:
-            params = faiss.SearchParameters(sel=selector)
-        with one_thread():
-            scores, ids = index.search(query, min(wanted, index.ntotal), params=params)
-        found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-        return self._live(found)[:k] if index is self._approximate else found
+            with one_thread():
+                scores, ids = index.search(query, min(wanted, index.ntotal), params=params)
+            found = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+            live = self._live(found)
+            if len(live) >= k or len(found) < wanted or wanted >= index.ntotal:
+                return live[:k]
+            wanted *= 4
 
     def _live(self, found: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """``found`` without tombstones (ids SQLite no longer holds)."""
         if not found:
             return found
-        ids = [i for i, _ in found]
-        live = {i for (i,) in self.db.execute(f"SELECT id FROM passages WHERE id IN ({','.join('?' * len(ids))})",
-                                              ids)}
+        ids, live = [i for i, _ in found], set()
+        for start in range(0, len(ids), 10_000):  # under SQLite's limit on bound values
+            chunk = ids[start:start + 10_000]
+            live |= {i for (i,) in self.db.execute(
+                f"SELECT id FROM passages WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         return [(i, s) for i, s in found if i in live]
 
     def lexical(self, terms: list[str], k: int, allowed: list[int] | None = None) -> list[tuple[int, float]]:

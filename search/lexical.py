@@ -5,7 +5,8 @@ SQLite keeps the rows; this keeps the sparse BM25 matrix, rebuilt when the
 index's generation (bumped by every write) has moved, on the first query
 after the change, and saved under ``lexical/g<generation>/``. A process
 that finds the matrix of the current generation on disk maps it instead of
-building it: a cold search at a million passages reads no text. Scoring is
+building it: a cold search at a million passages reads no text; one that
+cannot be read (truncated, damaged) is built again and saved over. Scoring is
 a sum over the query terms' postings (milliseconds at a million passages);
 building takes seconds per 100,000 passages.
 """
@@ -69,7 +70,14 @@ class LexicalIndex:
         try:
             model = bm25s.BM25.load(str(path), mmap=True, show_progress=False, verbosity=0)
             ids = np.load(path / "ids.npy", mmap_mode="r")
-        except (OSError, ValueError):  # removed under us by a newer generation: build instead
+            matrix = model.scores
+            # one column per word (the empty word may have none), postings as long as the column offsets say
+            whole = (len(model.vocab_dict) <= len(matrix["indptr"]) <= len(model.vocab_dict) + 1
+                     and matrix["num_docs"] == len(ids)
+                     and int(matrix["indptr"][-1]) == len(matrix["indices"]) == len(matrix["data"]))
+        except Exception:  # noqa: BLE001 - removed under us by a newer generation, or damaged: build instead
+            return False
+        if not whole:  # truncated or damaged: build instead (and save over it)
             return False
         self._model, self._ids, self.generation = model, ids, generation
         return True
@@ -86,12 +94,13 @@ class LexicalIndex:
             shutil.rmtree(tmp, ignore_errors=True)
             self._model.save(str(tmp), show_progress=False)
             np.save(tmp / "ids.npy", self._ids)
+            shutil.rmtree(final, ignore_errors=True)  # one that could not be read; a rename cannot replace it
             os.replace(tmp, final)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
             return
-        for old in self.directory.glob("g*"):
-            if old != final:
+        for old in self.directory.glob("g*"):  # older generations only: another process may have saved a newer one
+            if not old.name[1:].isdigit() or int(old.name[1:]) < self.generation:
                 shutil.rmtree(old, ignore_errors=True)
 
     def search(self, terms: list[str], k: int, allowed: list[int] | None) -> list[tuple[int, float]]:
@@ -112,7 +121,7 @@ class LexicalIndex:
         (one bincount; bm25s's own sum is several times slower at a million)."""
         matrix = self._model.scores
         indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
-        spans = [(indptr[t], indptr[t + 1]) for t in self._model.get_tokens_ids(terms)]
+        spans = [(indptr[t], indptr[t + 1]) for t in self._model.get_tokens_ids(terms) if t + 1 < len(indptr)]
         if not spans:
             return np.zeros(len(self._ids))
         docs = np.concatenate([indices[a:b] for a, b in spans])
