@@ -31,7 +31,7 @@ class Config:
     base_iri: str = DEFAULT_BASE_IRI
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
     embeddings: str | None = None  # None: the model the passage index was built with, else "use"
-    approximate_threshold: int = 50_000  # passages before an IVF index joins the exact one
+    approximate_threshold: int = 50_000  # passages before an HNSW graph joins the exact index
     # A SPARQL 1.1 server holding the graph (query, update, graph store URLs); None: the embedded store.
     store: tuple[str, str, str | None] | None = None
 
