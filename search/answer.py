@@ -381,7 +381,8 @@ class Answerer:
         best, best_score = None, -1.0
         for (row, a, b, rank_, about), vector in zip(candidates, vectors[1:]):
             overlap = len(q_terms & set(tokens(row.text[a:b]))) / max(len(q_terms), 1)
-            score = float(vectors[0] @ vector) + 0.3 * overlap - 0.03 * rank_
+            # a heading or a list of names is no answer, however near its words
+            score = float(vectors[0] @ vector) + 0.3 * overlap - 0.03 * rank_ + said.prose_penalty(row.text[a:b])
             if wants_definition and _DEFINES.search(row.text[a:b]):
                 score += DEFINITION_BONUS
             words = {fold(word) for word in re.findall(r"[\w'-]+", about)}

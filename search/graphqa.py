@@ -159,8 +159,9 @@ _SHARE_OR_YEARS = re.compile(r"\b(?:share|proportion|percentage|per ?cent|part|p
                              r"(?:across|over|through) the years|per year|by year|each year|au fil des|par an|"
                              r"par annee|d'une annee|a lo largo|por ano|cada ano")
 _HELD = re.compile(r"\b(?:held|took place|were there|organi[sz]ed|ran|tenu|eu lieu|organise|celebr|realiz|hubo)")
-_DISCUSSED = re.compile(r"\b(?:discuss|debat|address|cover|abord|trait|discut|habl)\w*\s+(?:the\s+|la\s+|le\s+|l'|les\s+|"
-                        r"el\s+|los\s+|las\s+|de\s+|sobre\s+)?(.{3,60}?)\s*\??$")
+_DISCUSSED = re.compile(r"\b(?:discuss|debat|address|cover|abord|trait|discut|habl|parl|talk|spok|spoke|mention|evoqu)"
+                        r"\w*\s+(?:about\s+|of\s+|de\s+|du\s+|des\s+|d'|sobre\s+|del\s+)?"
+                        r"(?:the\s+|la\s+|le\s+|l'|les\s+|el\s+|los\s+|las\s+)?(.{3,60}?)\s*\??$")
 
 
 def _aggregate(answerer, question, folded, wanted, anchors, lang) -> dict | None:
@@ -203,6 +204,9 @@ def _aggregate(answerer, question, folded, wanted, anchors, lang) -> dict | None
         if not rows:
             return None
         return _list_answer(question, ", ".join(r["label"].value for r in rows) + ".", rows, sparql, "year", 0.8)
+    if wanted == "years" and _DISCUSSED.search(folded):
+        return _years_a_topic_was_discussed(answerer, question, _as_written(question, _DISCUSSED.search(folded).group(1)),
+                                            lang)
     if wanted == "number" and year and re.search(r"workshops|sessions|ateliers|talleres", folded) and \
             not anchors["session"]:
         sparql = (_prefix() + "SELECT (COUNT(DISTINCT ?s) AS ?label) WHERE {\n  ?s a igf:Workshop . " + year_filter + "\n}")
@@ -252,17 +256,45 @@ def _sessions_of_a_meeting_on(answerer, question, folded, year, anchors, lang) -
     topic = _DISCUSSED.search(folded)
     if not topic:
         return _session_list(answerer, question, f"?x a igf:Session . {meeting}", 0.7) if _HELD.search(folded) else None
-    hits = [h for h in answerer.search(topic.group(1), k=10, year=year) if h.score >= PASSAGE_TOPIC_FLOOR]
-    if not hits:
-        about = topic.group(1)
+    about = _as_written(question, topic.group(1))
+    hits = _passages_on(answerer, about, year=year)[:10]
+    # Sessions whose passages are on the topic, and those whose titles are.
+    titled = " ".join(qg._iri(iri) for iri, _ in qg.sessions_about(about, answerer.kb, answerer.encoder))
+    reports = " ".join(f'"{r}"' for r in dict.fromkeys(h.row.report for h in hits))
+    found = _session_list(answerer, question, f"{{ VALUES ?id {{ {reports} }} ?d igf:reportId ?id ; schema:about ?x . }} "
+                                              f"UNION {{ VALUES ?x {{ {titled} }} }} ?x a igf:Session . {meeting}", 0.6)
+    if not found:
         return _nothing(question, {"fr": f"Je n'ai trouvé aucune session du FGI {year} sur « {about} ».",
                                    "es": f"No encontré ninguna sesión del IGF {year} sobre «{about}»."}.get(
             lang, f"I found no session of IGF {year} about \u201c{about}\u201d."))
+    found["evidence"] = [h.row.as_json(h.score) for h in hits[:3]]
+    return found
+
+
+def _as_written(question: str, folded_phrase: str) -> str:
+    """The question's own words for a phrase found in its folded form (folding keeps the words)."""
+    count = len(folded_phrase.split())
+    return " ".join(question.rstrip(" ?¿!.").split()[-count:]) if count else folded_phrase
+
+
+def _passages_on(answerer, topic: str, **filters) -> list:
+    """Passages about a topic that no principle names: those the search scores above the floor."""
+    return [h for h in answerer.search(topic, k=20, **filters) if h.score >= PASSAGE_TOPIC_FLOOR]
+
+
+def _years_a_topic_was_discussed(answerer, question, topic, lang) -> dict:
+    """The meeting years of the sessions whose reports have passages on the topic."""
+    hits = _passages_on(answerer, topic)
     values = " ".join(f'"{r}"' for r in dict.fromkeys(h.row.report for h in hits))
-    found = _session_list(answerer, question, f"VALUES ?id {{ {values} }} ?d igf:reportId ?id ; schema:about ?x . "
-                                              "?x a igf:Session .", 0.6)
-    if found:
-        found["evidence"] = [h.row.as_json(h.score) for h in hits[:3]]
+    sparql = (_prefix() + "SELECT DISTINCT ?x ?label WHERE {\n  VALUES ?id { " + values + " }\n  ?d igf:reportId ?id ; "
+              "schema:about ?s . ?s a igf:Session ; schema:superEvent/igf:year ?x . BIND(STR(?x) AS ?label)\n}\nORDER BY ?label")
+    rows = list(answerer.kb.query(sparql)) if hits else []
+    if not rows:
+        return _nothing(question, {"fr": f"Je n'ai trouvé aucune session sur « {topic} ».",
+                                   "es": f"No encontré ninguna sesión sobre «{topic}»."}.get(
+            lang, f"I found no session about \u201c{topic}\u201d."))
+    found = _list_answer(question, ", ".join(r["label"].value for r in rows) + ".", rows, sparql, "year", 0.6)
+    found["evidence"] = [h.row.as_json(h.score) for h in hits[:3]]
     return found
 
 
@@ -334,6 +366,17 @@ def _yes_no(answerer, question, folded, anchors, links, lang) -> dict | None:
                 "es": f"{no} — reconocí «{org}» pero no encontré ningún ejemplo presentado por alguien de esa organización."}.get(
             lang, f"{no} — I linked “{org}” but found no example presented by anyone from it.")
         return {**_yn(question, text, sparql, "no"), "answers": [], "confidence": 0.0}
+    if session and anchors["org"] and not anchors["person"]:
+        # "did Google take part in the workshop on ...": someone from it held a role there
+        roles = " ".join(f"<{p}>" for p in _ROLE_PROPS + [qg.SCHEMA + "organizer"])
+        sparql = (_prefix() + "SELECT ?label ?who WHERE {\n  OPTIONAL { VALUES ?p { " + roles + " } " + qg._iri(session[0]) +
+                  " ?p ?x . ?x schema:affiliation " + qg._iri(anchors["org"][0]) + " ; schema:name ?who }\n"
+                  "  BIND(IF(BOUND(?who), \"yes\", \"no\") AS ?label)\n}\nORDER BY ?who\nLIMIT 1")
+        rows = list(kb.query(sparql))
+        if rows and rows[0]["who"] is not None:
+            return _yn(question, f"{yes} — {rows[0]['who'].value}.", sparql, "yes")
+        if rows:
+            return _yn(question, f"{no}.", sparql, "no")
     if session and anchors["person"]:
         roles = [p for p in _ROLE_PROPS + [qg.SCHEMA + "organizer"] if qg.label_score(qg._stems(question), p) > 0] or _ROLE_PROPS
         values = " ".join(f"<{p}>" for p in roles)

@@ -234,6 +234,31 @@ def _clearly_first(scored: list[tuple[float, str, str]], floor: float, margin: f
     return ranked[0] if not rivals or ranked[0][0] - rivals[0] >= margin else None
 
 
+def sessions_about(topic: str, kb, encoder) -> list[tuple[str, float]]:
+    """Every session whose title the topic's words translate (see _aligned_title),
+    best first: for lists ("which sessions of 2016 were on connectivity"), where
+    no single title has to win."""
+    titles, vectors = _session_titles(kb, encoder)
+    words = _content_words(topic, phrase=True)
+    if vectors is None or not words:
+        return []
+    return [(iri, score) for score, iri, _ in _title_alignments(words, titles, vectors @ encoder.encode([topic])[0],
+                                                                   encoder) if score >= ALIGN_FLOOR]
+
+
+def _title_alignments(words: list[str], titles: list, near, encoder) -> list[tuple[float, str, str]]:
+    """(score, session, title) for the titles nearest the phrase as a whole, best first."""
+    question = _word_vectors(words, encoder)
+    scored = []
+    for i in np.argsort(-near)[:ALIGN_SHORTLIST]:
+        iri, title, _ = titles[i]
+        title_words = _content_words(title)
+        if title_words:
+            aligned = float((question @ _word_vectors(title_words, encoder).T).max(1).mean())
+            scored.append((aligned + float(near[i]), iri, title))
+    return sorted(scored, reverse=True)
+
+
 def _aligned_title(topic: str, titles: list, near, encoder) -> tuple[tuple[float, str], int] | None:
     """The title whose words the topic's words translate, if one clearly does.
     The whole phrase's embedding is diluted by a long title ("données autochtones"
@@ -246,16 +271,7 @@ def _aligned_title(topic: str, titles: list, near, encoder) -> tuple[tuple[float
     words = _content_words(topic, phrase=True)
     if not words:
         return None
-    shortlist = np.argsort(-near)[:ALIGN_SHORTLIST]
-    question = _word_vectors(words, encoder)
-    scored = []
-    for i in shortlist:
-        iri, title, _ = titles[i]
-        title_words = _content_words(title)
-        if title_words:
-            aligned = float((question @ _word_vectors(title_words, encoder).T).max(1).mean())
-            scored.append((aligned + float(near[i]), iri, title))
-    clear = _clearly_first(scored, ALIGN_FLOOR, ALIGN_MARGIN)
+    clear = _clearly_first(_title_alignments(words, titles, near, encoder), ALIGN_FLOOR, ALIGN_MARGIN)
     return (clear, len(words)) if clear else None
 
 

@@ -282,7 +282,7 @@ def best_sentence(answerer, sentences: list[Sentence], query: str, verb: str = "
         words = set(tokens(sentence.text))
         stems = {w[:4] for w in words}
         overlap = len({t for t in q_terms if t in words or t[:4] in stems}) / max(len(q_terms), 1)
-        prior = 0.3 * overlap + _prose(sentence.text) + (0.03 if sentence.turn else 0.0)
+        prior = 0.3 * overlap + prose_penalty(sentence.text) + (0.03 if sentence.turn else 0.0)
         cheap.append((prior - early * min(order[id(sentence)], 6), sentence))
     cheap.sort(key=lambda item: -item[0])
     cheap = cheap[:most]
@@ -295,7 +295,7 @@ def best_sentence(answerer, sentences: list[Sentence], query: str, verb: str = "
     return best, best_score
 
 
-def _prose(text: str) -> float:
+def prose_penalty(text: str) -> float:
     """0 for a sentence of prose; less for a greeting or a list of names."""
     words = re.findall(r"[\w'’-]+", text)
     lower = sum(w[:1].islower() for w in words) / max(len(words), 1)
