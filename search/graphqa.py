@@ -16,8 +16,9 @@ NO_ANSWER = {"en": "I found nothing in the reports that answers this question.",
 # "the workshop on X", "la session principale sur X", "el foro abierto sobre X": up to three words between.
 _TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n|forum|foro|coalition|coalici[oó]n|"
                            r"meeting|r[ée]union|reuni[oó]n|table ronde|round ?table)s?(?:\s+[\w-]+){0,3}?"
-                           r"\s+(?:on|about|sur|sobre|de)\s+"
+                           r"\s*(?:\s(?:on|about|sur|sobre|de)\s+|\sd')"
                            r"(?:the\s+|la\s+|le\s+|l'|el\s+|les\s+|los\s+)?([\w' -]{3,60})", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # English also names a session by words before it: "the encryption workshop".
 _TOPIC_BEFORE = re.compile(r"\bthe\s+((?:(?!(?:the|of|a|an|in|at|on)\b)[\w-]+\s+){0,3}?[\w-]+)\s+"
                            r"(?:workshop|session|panel|forum|meeting)s?\b", re.I)
@@ -56,10 +57,11 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
     if links.get("person"):
         anchors["person_span"] = (links["person"][0].start, links["person"][0].end)
     titled, asking = [], question  # asking: the words left to choose the property with
-    if not anchors["session"] and not qg.re.search(r"\d", question):
+    year = re.search(r"\b((?:19|20)\d{2})\b", question)
+    if not anchors["session"] and not re.search(r"\d", _YEAR.sub("", question)):  # a number names a workshop
         topic = _topic(question)
-        titled = qg.sessions_by_title(question, kb, answerer.encoder,
-                                      topic=topic.group(1).strip(" ?") if topic else None)
+        titled = qg.sessions_by_title(question, kb, answerer.encoder, topic=topic.group(1).strip(" ?") if topic else None,
+                                      year=int(year.group(1)) if year else None)
         # One shared word that is also a principle's name is the principle ("workshops on transparency").
         if titled and anchors["principle"] and titled[0][2] < 2:
             titled = []

@@ -205,7 +205,7 @@ def _content_words(text: str, phrase: bool = False) -> list[str]:
     if phrase:
         ends = [i for i, w in enumerate(words) if fold(w) in AUXILIARIES]
         words = words[:ends[0]] if ends else words
-    return [w for w in words if len(w) >= 2 and fold(w) not in STOP_WORDS]
+    return [w for w in words if len(w) >= 2 and not w.isdigit() and fold(w) not in STOP_WORDS]
 
 
 _WORD_VECTORS: dict = {}
@@ -276,6 +276,17 @@ def _aligned_title(topic: str, titles: list, near, encoder) -> tuple[tuple[float
 
 
 _TITLES: dict = {}
+_YEARS: dict = {}
+
+
+def _session_years(kb) -> dict[str, int]:
+    """The meeting year of every session, once per knowledge-base version."""
+    key = (id(kb), kb.version)
+    if key not in _YEARS:
+        _YEARS.clear()
+        _YEARS[key] = {r["s"].value: int(r["y"].value) for r in
+                       kb.query("SELECT DISTINCT ?s ?y WHERE { ?s a igf:Session ; schema:superEvent/igf:year ?y }")}
+    return _YEARS[key]
 
 
 def _session_titles(kb, encoder) -> tuple[list[tuple[str, str, set[str]]], object]:
@@ -290,7 +301,8 @@ def _session_titles(kb, encoder) -> tuple[list[tuple[str, str, set[str]]], objec
     return _TITLES[key]
 
 
-def sessions_by_title(question: str, kb, encoder=None, topic: str | None = None) -> list[tuple[str, float, int]]:
+def sessions_by_title(question: str, kb, encoder=None, topic: str | None = None,
+                      year: int | None = None) -> list[tuple[str, float, int]]:
     """Sessions the question names by the words of their title, with a score
     and the number of title words it shares (the strength of the naming):
     shared word stems and, with the encoder, meaning across languages.
@@ -299,12 +311,18 @@ def sessions_by_title(question: str, kb, encoder=None, topic: str | None = None)
     "la sesión sobre": compared alone with every title, it names a title in
     another language ("désinformation et les élections") when it is near
     that title and clearly nearer than to any other; such a match counts as
-    two shared words."""
+    two shared words. A ``year`` the question names leaves only that
+    meeting's sessions to choose from (when it has any)."""
     words = _stems(question) - {w[:5] for w in _GENERIC}
     words -= {s for labels in property_labels().values() for stems in labels for s in stems}
     if not words:
         return []
     titles, vectors = _session_titles(kb, encoder)
+    if year is not None:
+        years = _session_years(kb)
+        of_year = [i for i, (iri, _, _) in enumerate(titles) if years.get(iri) == year]
+        if of_year:
+            titles, vectors = [titles[i] for i in of_year], (vectors[of_year] if vectors is not None else None)
     question_vector = encoder.encode([question])[0] if vectors is not None else None
     best: dict[str, tuple[float, int]] = {}
     for i, (iri, title, stems) in enumerate(titles):
@@ -313,7 +331,7 @@ def sessions_by_title(question: str, kb, encoder=None, topic: str | None = None)
         score = share + (0.5 * float(question_vector @ vectors[i]) if vectors is not None else 0.0)
         if shared >= 2 or score >= 0.9:  # one shared word alone is a topic, not a title
             best[iri] = max(best.get(iri, (0.0, 0)), (score + 0.1 * shared, shared))
-    if topic and vectors is not None and len(titles) > 1:
+    if topic and vectors is not None and titles:
         near = vectors @ encoder.encode([topic])[0]
         clear = _clearly_first([(float(n), titles[i][0], titles[i][1]) for i, n in enumerate(near)],
                                TOPIC_FLOOR, TOPIC_MARGIN)
