@@ -56,7 +56,11 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
                "principle": [l.entity.iri for l in links.get("principle", [])[:1]]}
     if links.get("person"):
         anchors["person_span"] = (links["person"][0].start, links["person"][0].end)
-    titled, asking = [], question  # asking: the words left to choose the property with
+    asking = question  # the words left to choose the property with
+    for example in links.get("example", [])[:1]:
+        if example.start >= 0:  # an example's name asks for nothing ("the transparency report" is no rapporteur)
+            asking = question[:example.start] + " " * (example.end - example.start) + question[example.end:]
+    titled = []
     year = re.search(r"\b((?:19|20)\d{2})\b", question)
     if not anchors["session"] and not re.search(r"\d", _YEAR.sub("", question)):  # a number names a workshop
         topic = _topic(question)
@@ -68,7 +72,7 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
         if titled and not anchors["person"]:
             anchors["session"] = [titled[0][0]]  # an example linked too competes in the ranking
             if topic:  # the topic's words named the session: they ask for no property ("Internet" is no "intervenu")
-                asking = question[:topic.start(1)] + question[topic.end(1):]
+                asking = asking[:topic.start(1)] + " " * (topic.end(1) - topic.start(1)) + asking[topic.end(1):]
             anchors["principle"] = []  # the words named a session, not a principle
     if anchors["person"] and not _SESSION_WORD.search(question):
         anchors["via_session"] = False  # "who does X work for" is no question about X's session

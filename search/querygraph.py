@@ -172,6 +172,10 @@ def candidate_paths(question: str, anchors: dict[str, list[str]], wanted: str | 
             for role in SESSION_PROPERTIES[:6]:
                 add(f"?s <{role}> {_iri(person)} ; <{prop}> ?x . {_label_of('?x', prop)}", prop,
                     0.3 * label_score(held, role) - 0.05, 2, asked)
+    if sessions:  # who gave an example at the session
+        values = " ".join(_iri(s) for s in sessions)
+        add(f"VALUES ?w {{ {values} }} ?w igf:example ?s . ?s igf:presenter ?x . ?x schema:name ?label",
+            IGF + "presenter", 0.0, 2)
     for role in SESSION_PROPERTIES[:6] if sessions else []:
         # whom the holder of a role works for: "which organisation is the moderator of ... from"
         role_fit = label_score(q, role)
@@ -196,6 +200,26 @@ def candidate_paths(question: str, anchors: dict[str, list[str]], wanted: str | 
         for prop in SESSION_PROPERTIES[:6]:
             add(f"?s dcterms:subject {_iri(principle)} ; <{prop}> ?x . {_label_of('?x', prop)}", prop, 0.1, 2)
     return sorted(paths, key=lambda p: -p.score)
+
+
+@lru_cache(maxsize=1)
+def _accented() -> dict[str, str]:
+    """French and Spanish words with accents, by their folded form, from the
+    ontology's labels: a question typed without accents ("donnees") is compared
+    word by word as written with them ("données"), which the embeddings know."""
+    forms: dict[str, str] = {}
+    for path in sorted(VOCABULARY.parent.glob("*.ttl")):
+        for literal in re.findall(r'"([^"]+)"@(?:fr|es)\b', path.read_text(encoding="utf-8")):
+            for word in re.findall(r"\w+", literal.lower()):
+                if fold(word) != word and len(word) >= 4:  # "a"/"à", "ou"/"où" are two words each
+                    forms.setdefault(fold(word), word)
+    return forms
+
+
+def with_accents(text: str) -> str:
+    """The text with each unaccented word that the ontology knows only with accents given them."""
+    forms = _accented()
+    return re.sub(r"\w+", lambda m: forms.get(m.group(0).lower(), m.group(0)), text)
 
 
 def _content_words(text: str, phrase: bool = False) -> list[str]:
@@ -239,6 +263,7 @@ def sessions_about(topic: str, kb, encoder) -> list[tuple[str, float]]:
     best first: for lists ("which sessions of 2016 were on connectivity"), where
     no single title has to win."""
     titles, vectors = _session_titles(kb, encoder)
+    topic = with_accents(topic)
     words = _content_words(topic, phrase=True)
     if vectors is None or not words:
         return []
@@ -332,6 +357,7 @@ def sessions_by_title(question: str, kb, encoder=None, topic: str | None = None,
         if shared >= 2 or score >= 0.9:  # one shared word alone is a topic, not a title
             best[iri] = max(best.get(iri, (0.0, 0)), (score + 0.1 * shared, shared))
     if topic and vectors is not None and titles:
+        topic = with_accents(topic)
         near = vectors @ encoder.encode([topic])[0]
         clear = _clearly_first([(float(n), titles[i][0], titles[i][1]) for i, n in enumerate(near)],
                                TOPIC_FLOOR, TOPIC_MARGIN)
