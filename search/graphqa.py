@@ -20,7 +20,8 @@ _TOPIC_PHRASE = re.compile(r"\b(?:workshop|session|atelier|taller|sesi[oó]n|for
                            r"(?:the\s+|la\s+|le\s+|l'|el\s+|les\s+|los\s+)?([\w' -]{3,60})", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # English also names a session by words before it: "the encryption workshop".
-_TOPIC_BEFORE = re.compile(r"\bthe\s+((?:(?!(?:the|of|a|an|in|at|on)\b)[\w-]+\s+){0,3}?[\w-]+)\s+"
+_NOT_A_TOPIC_WORD = r"(?!(?:the|of|a|an|in|at|on|for|to|by|from)\b)"
+_TOPIC_BEFORE = re.compile(rf"\bthe\s+((?:{_NOT_A_TOPIC_WORD}[\w-]+\s+){{0,3}}?{_NOT_A_TOPIC_WORD}[\w-]+)\s+"
                            r"(?:workshop|session|panel|forum|meeting)s?\b", re.I)
 _ROLE_PROPS = [qg.IGF + r for r in qg.ROLES]
 PASSAGE_TOPIC_FLOOR = 0.18  # a passage scoring this (hybrid score) for the topic words makes its session one that discussed
@@ -60,10 +61,11 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
     for example in links.get("example", [])[:1]:
         if example.start >= 0:  # an example's name asks for nothing ("the transparency report" is no rapporteur)
             asking = question[:example.start] + " " * (example.end - example.start) + question[example.end:]
-    titled = []
+    titled, topic = [], _topic(question)
+    if anchors["session"] and topic:  # a session linked by its title's words: they ask for no property
+        asking = asking[:topic.start(1)] + " " * (topic.end(1) - topic.start(1)) + asking[topic.end(1):]
     year = re.search(r"\b((?:19|20)\d{2})\b", question)
     if not anchors["session"] and not re.search(r"\d", _YEAR.sub("", question)):  # a number names a workshop
-        topic = _topic(question)
         titled = qg.sessions_by_title(question, kb, answerer.encoder, topic=topic.group(1).strip(" ?") if topic else None,
                                       year=int(year.group(1)) if year else None)
         # One shared word that is also a principle's name is the principle ("workshops on transparency").
