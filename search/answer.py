@@ -214,6 +214,12 @@ class Answerer:
         return self._person_words
 
     def ask(self, question: str) -> dict:
+        # "Dis-moi qui ..." is answered as "qui ...", and says what was asked.
+        core = graphqa.qg.without_frame(question)
+        response = self._ask(core)
+        return {**response, "question": question} if core != question else response
+
+    def _ask(self, question: str) -> dict:
         lang = _language(question)
         links = link(question, self.table, self.encoder)
         # What someone said is answered from their words, never from their affiliation (said.py).

@@ -76,6 +76,8 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
             if topic:  # the topic's words named the session: they ask for no property ("Internet" is no "intervenu")
                 asking = asking[:topic.start(1)] + " " * (topic.end(1) - topic.start(1)) + asking[topic.end(1):]
             anchors["principle"] = []  # the words named a session, not a principle
+    if wanted is None and anchors["session"]:
+        wanted = _type_named(asking)  # "le nom du modérateur de ...": the property named says what is asked
     if anchors["person"] and not _SESSION_WORD.search(question):
         anchors["via_session"] = False  # "who does X work for" is no question about X's session
     unknown = _unknown_name(question, links, answerer.table)
@@ -106,6 +108,13 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
                 "es": f"No encontré ninguna sesión sobre «{topic}»."}.get(lang, f"I found no session about \u201c{topic}\u201d.")
         return _nothing(question, text)
     return None
+
+
+def _type_named(question: str) -> str | None:
+    """The answer type of the session property the question names in full, if one."""
+    stems = qg._stems(question)
+    fit, prop = max((qg.label_score(stems, p), p) for p in qg.SESSION_PROPERTIES)
+    return qg.ANSWER_TYPE[prop] if fit >= 1.0 else None
 
 
 def _topic(question: str) -> re.Match | None:

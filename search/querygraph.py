@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from igfkg.ingest.text import fold
 
-from .stopwords import AUXILIARIES, STOP_WORDS
+from .stopwords import AUXILIARIES, QUESTION_FRAMES, STOP_WORDS
 
 VOCABULARY = Path(__file__).resolve().parents[1] / "ontology" / "vocabulary.ttl"
 IGF, SCHEMA = "https://w3id.org/igfkg/ns#", "http://schema.org/"
@@ -91,9 +91,19 @@ def label_score(question_stems: set[str], prop: str) -> float:
                 for stems in property_labels().get(prop, [])), default=0.0)
 
 
+def without_frame(question: str) -> str:
+    """The question inside a polite frame ("dis-moi qui ..." → "qui ..."), else the question."""
+    folded = fold(question).lstrip("¿¡ ")
+    for frame in QUESTION_FRAMES:
+        if folded.startswith(frame + " "):
+            rest = question.lstrip("¿¡ ")[len(frame) + 1:].lstrip(" ,:")
+            return ("¿" if question.lstrip().startswith("¿") else "") + rest
+    return question
+
+
 def answer_type(question: str) -> str | None:
     """What kind of thing is asked for, read off the question's form."""
-    q = fold(question).lstrip("¿ ")
+    q = fold(without_frame(question)).lstrip("¿ ")
     if re.match(r"(?:did|was|were|is|are|does|do|has|had|hubo|se hablo|se discutio)\b", q) or \
             re.search(r"-t-(?:il|elle)\b|^y avait|^est-ce qu", q):
         return "yesno"
@@ -111,8 +121,10 @@ def answer_type(question: str) -> str | None:
         return "org" if re.search(r"\b(?:work|works|working|travaill\w*|trabaj\w*)\b", q) else "place"
     if re.search(r"principle|principe|principio", q):
         return "principle"
-    if re.search(r"organi[sz]ations?\b|quelles organisations|que organizaciones", q):
+    if re.search(r"organi[sz]ations?\b|\borgs?\b|quelles organisations|que organizaciones", q):
         return "org"
+    if re.search(r"\bwork(?:s|ing)? for\b|travaill\w* pour|trabaj\w* para", q) and not re.match(r"(?:who|qui|quien)\b", q):
+        return "org"  # "which ... does X work for", "pour qui travaille X" (but "who works for O" is a person)
     if re.search(r"example|exemple|ejemplo", q) and re.match(r"(?:which|what|quels|que)\b", q):
         return "example"
     if re.search(r"^(?:who|qui|quien)\b", q):

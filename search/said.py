@@ -41,6 +41,12 @@ def speech_verbs() -> tuple[str, ...]:
     return _folded_labels(SPOKEN_BY)
 
 
+def stance_nouns() -> tuple[str, ...]:
+    """Folded nouns that ask for someone's view ("position", "point de vue", "postura"):
+    the skos:hiddenLabels of igf:spokenBy."""
+    return _folded_labels(SPOKEN_BY, SKOS_HIDDEN)
+
+
 def disagreement_words() -> tuple[str, ...]:
     """Folded words that mark a disagreement, longest first (from the vocabulary)."""
     return _folded_labels(DISAGREEMENT)
@@ -53,15 +59,18 @@ def _disagreement_cues() -> tuple[re.Pattern, ...]:
 
 
 @lru_cache(maxsize=None)
-def _folded_labels(iri: str) -> tuple[str, ...]:
-    labels = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(iri)}
+def _folded_labels(iri: str, predicate: str = qg.SKOS + "altLabel") -> tuple[str, ...]:
+    labels = {" ".join(fold(w) for w in label.split()) for label in _raw_labels(iri, predicate)}
     return tuple(sorted(labels, key=len, reverse=True))
 
 
-def _raw_labels(prop: str) -> list[str]:
+SKOS_HIDDEN = qg.SKOS + "hiddenLabel"
+
+
+def _raw_labels(prop: str, predicate: str = qg.SKOS + "altLabel") -> list[str]:
     labels = []
     for quad in ox.parse(path=str(qg.VOCABULARY), format=ox.RdfFormat.TURTLE):
-        if quad.subject.value == prop and quad.predicate.value == qg.SKOS + "altLabel":
+        if quad.subject.value == prop and quad.predicate.value == predicate:
             labels.append(quad.object.value)
     return labels
 
@@ -83,6 +92,18 @@ def parse(question: str) -> SaidQuestion | None:
     if not m:  # "qu'est-ce que X a dit", "de quoi X a-t-il parlé": the speaker before the verb
         m = re.match(r"(?:qu'est[- ]ce qu'?e?|de quoi|sur quoi|de que)\s*(.+?)\s+(?:a|a-t-(?:il|elle)|ha)\s+(" + verbs +
                      r")\b(.*)$", folded)
+    if not m:  # "quelle était la position de X sur Y", "what was the view of X on Y"
+        nouns = "|".join(re.escape(n) for n in stance_nouns())
+        m = re.match(r"(?:what|quel(?:le)?|cual)\s+(?:was|is|a ete|etait|est|fue|era|es)\s+(?:the\s+|la\s+|le\s+|l'|el\s+)?"
+                     r"(" + nouns + r")\s+(?:of|de|d'|del)\s*(.+?)$", folded)
+        if m:
+            verb, rest = m.group(1), text[m.start(2):]
+            parts = _TOPIC.split(rest, maxsplit=1)
+            return SaidQuestion(parts[0].strip(" ?!."), (parts[1] if len(parts) > 1 else "").strip(" ?!."), verb)
+        m = re.match(r"what\s+(?:was|is)\s+(.+?)'s\s+(" + nouns + r")\b(.*)$", folded)
+        if m:
+            topic = _TOPIC.sub(" ", " " + text[m.start(3):].strip(" ?!.") + " ").strip()
+            return SaidQuestion(text[m.start(1):m.end(1)], topic, m.group(2))
     if not m:  # French and Spanish: the speaker after the verb, before "sur"/"sobre"
         m = re.match(r"(?:qu'?\s*a(?:-t-(?:il|elle))?|qu'est-ce qu'?\s*a|que|que es lo que|que ha|de quoi a|"
                      r"sur quoi a|de que)\s+(" + verbs + r")\s+(.+?)$", folded)

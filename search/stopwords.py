@@ -20,3 +20,13 @@ did does do was were is are has have had will would can could
 a ont est sont etait etaient fut t
 fue fueron es son ha han hubo se
 """.split())
+
+# A polite frame around a question: "can you tell me who ...", "dis-moi qui ...",
+# "¿me puedes decir quién ...?" (folded, no accents). What follows is the question.
+QUESTION_FRAMES = (
+    "can you tell me", "could you tell me", "do you know", "tell me", "i would like to know", "i'd like to know",
+    "peux-tu me dire", "pouvez-vous me dire", "pourriez-vous me dire", "peux tu me dire", "savez-vous", "sais-tu",
+    "dis-moi", "dites-moi", "j'aimerais savoir", "je voudrais savoir", "je me demande",
+    "me puedes decir", "puedes decirme", "podrias decirme", "me podrias decir", "sabes", "sabe usted", "dime",
+    "quisiera saber", "me gustaria saber", "give me", "donne-moi", "donnez-moi", "dame", "deme",
+)
