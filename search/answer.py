@@ -352,6 +352,10 @@ class Answerer:
     def _passage_answer(self, question: str, lang: str, links: dict | None = None, wanted: str | None = None,
                         required: str | None = None) -> dict:
         hits = self._speaker_hits(question, links) or self.search(question, k=5)
+        if required and (links or {}).get("workshop"):
+            # "the budget of workshop 41": only that session's documents may name it
+            reports = self._reports_about(links["workshop"][0].entity.iri)
+            hits = [h for h in self.search(question, k=50) if h.row.report in reports][:5]
         if not hits:
             message = ("Je n'ai trouvé aucun passage qui réponde à cette question." if lang == "fr"
                        else "I found no passage that answers this question.")
@@ -414,6 +418,11 @@ class Answerer:
         evidence += [h.as_json() for h in hits[:3]]
         return {"question": question, "answer": sentence, "answers": [], "sparql": None, "evidence": evidence,
                 "confidence": round(max(0.05, min(0.6, best_score * 0.8)), 2)}
+
+    def _reports_about(self, session: str) -> set[str]:
+        """The ids of the documents about a session."""
+        rows = self.kb.query("SELECT DISTINCT ?id WHERE { ?d igf:reportId ?id ; schema:about " + graphqa.qg._iri(session) + " }")
+        return {r["id"].value for r in rows}
 
     def _speaker_hits(self, question: str, links: dict | None) -> list:
         """"What did X say about Y?": X's own transcript turns first, when a

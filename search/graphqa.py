@@ -24,6 +24,9 @@ _NOT_A_TOPIC_WORD = r"(?!(?:the|of|a|an|in|at|on|for|to|by|from)\b)"
 _TOPIC_BEFORE = re.compile(rf"\bthe\s+((?:{_NOT_A_TOPIC_WORD}[\w-]+\s+){{0,3}}?{_NOT_A_TOPIC_WORD}[\w-]+)\s+"
                            r"(?:workshop|session|panel|forum|meeting)s?\b", re.I)
 _ROLE_PROPS = [qg.IGF + r for r in qg.ROLES]
+_NAME = r"([A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*)"
+# Who a yes/no question is about: "Did Amazon ...", "Amazon a-t-il ...", "¿Presentó Amazon ...".
+_YES_NO_SUBJECT = re.compile(rf"(?:(?:did|has|have|was|were)\s+{_NAME}\s|{_NAME}\s+a-t-(?:il|elle)\b)")
 PASSAGE_TOPIC_FLOOR = 0.18  # a passage scoring this (hybrid score) for the topic words makes its session one that discussed
 # it: on the dev corpus, passages on the topic scored 0.19-0.53, unrelated ones at most 0.12
 _SESSION_WORD = re.compile(r"\b(?:workshops?|sessions?|ateliers?|talleres|taller|sesi[oó]n(?:es)?|panel)\b", re.I)
@@ -383,6 +386,14 @@ def _yes_no(answerer, question, folded, anchors, links, lang) -> dict | None:
                 "es": f"{no} — reconocí «{org}» pero no encontré ningún ejemplo presentado por alguien de esa organización."}.get(
             lang, f"{no} — I linked “{org}” but found no example presented by anyone from it.")
         return {**_yn(question, text, sparql, "no"), "answers": [], "confidence": 0.0}
+    subject = _YES_NO_SUBJECT.match(question.lstrip("¿ "))
+    if subject and not anchors["org"] and not anchors["person"] and re.search(r"example|exemple|ejemplo", folded):
+        # "did Amazon present an example?" with no Amazon in the graph: no, and say why
+        name = subject.group(1) or subject.group(2)
+        text = {"fr": f"{no} — je n'ai trouvé aucune organisation ni personne nommée « {name} ».",
+                "es": f"{no} — no encontré ninguna organización ni persona llamada «{name}»."}.get(
+            lang, f"{no} — I found no organisation or person named \u201c{name}\u201d.")
+        return {**_yn(question, text, None, "no"), "answers": [], "confidence": 0.0}
     if session and anchors["org"] and not anchors["person"]:
         # "did Google take part in the workshop on ...": someone from it held a role there
         roles = " ".join(f"<{p}>" for p in _ROLE_PROPS + [qg.SCHEMA + "organizer"])

@@ -37,8 +37,12 @@ ACCEPTS = {"person": {"person", "org"}, "org": {"org", "person"}, "date": {"date
 
 _ATTRIBUTE = [re.compile(p) for p in (
     r"^how many (\w+)", r"^combien (?:de |d')(\w+)", r"^cuant[oa]s (\w+)",
-    r"^what (?:is|was|are|were) the (\w+) (?:of|for|at)\b", r"^quel(?:le)?s? (?:est|etait|sont|etaient) (?:le |la |les |l')(\w+)",
-    r"^cual (?:es|era|fue) (?:el |la )(\w+)")]
+    r"^what (?:is|was|are|were) the ((?:\w+ ){0,2}?\w+) (?:of|for|at)\b",
+    r"^quel(?:le)?s? (?:est|etait|sont|etaient) (?:le |la |les |l')(\w+(?: (?:de |d'|du )\w+)?)",
+    r"^cual (?:es|era|fue) (?:el |la )(\w+(?: (?:de |del )\w+)?)")]
+# Words that only say "the X of": the attribute is the word that follows or precedes them
+# ("le numéro de téléphone", "the phone number of").
+_GENERIC_HEADS = {"number", "numero", "name", "nom", "nombre", "list", "liste", "lista", "kind", "type", "tipo"}
 
 
 def type_fits(kind: str, wanted: str | None) -> bool:
@@ -54,7 +58,8 @@ def asked_attribute(question: str) -> str | None:
     for pattern in _ATTRIBUTE:
         m = pattern.match(folded)
         if m:
-            return m.group(1)
+            words = [w for w in re.findall(r"\w+", m.group(1)) if w not in ("de", "d", "du", "del")]
+            return next((w for w in words if w not in _GENERIC_HEADS), words[0])
     return None
 
 
@@ -75,8 +80,12 @@ def unexplained(question: str, links: dict) -> str | None:
     if not attribute or len(attribute) < 3:
         return None
     stem = attribute[:5]
-    linked = {s for found in links.values() for l in found[:1] for label in l.entity.labels for s in qg._stems(label)}
-    if stem in _known_stems() or stem in linked:
+    # A word of a name the question gives is no attribute ("the transparency report of ..."),
+    # a word that only made something link is ("le budget" linking an example about a budget).
+    folded = fold(question)
+    named = {s for found in links.values() for l in found[:1] if l.start >= 0
+             for s in qg._stems(folded[l.start:l.end])}
+    if stem in _known_stems() or stem in named:
         return None
     return attribute
 

@@ -224,6 +224,16 @@ def _link_examples(question, table, found, encoder) -> None:
         question_vector = encoder.encode([question])[0]
         for example in examples:
             scores[example.iri] += 0.5 * float(question_vector @ labels[example.iri])
+        # Words in another language: the share of the question's words that have a
+        # translation among the example's ("autorité marocaine" in "Morocco's ...
+        # authority"), for the examples nearest in meaning.
+        from .querygraph import _content_words
+        words = [w for w in _content_words(question) if _stem(fold(w)) not in _vocabulary_words()]
+        nearest = sorted(examples, key=lambda e: -scores[e.iri])[:CROSSLINGUAL_SHORTLIST]
+        for example in nearest if words else []:
+            translated = _translated(words, _content_words(example.labels[0]), encoder)
+            if translated >= 2:  # one word in common is a topic, two start to name the example
+                scores[example.iri] += 0.15 * min(translated, 3)
     best = [e for e in examples if scores[e.iri] >= 0.45]
     links = []
     for example in best:
@@ -232,6 +242,20 @@ def _link_examples(question, table, found, encoder) -> None:
         start, end = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (-1, -1)
         links.append(Link(example, scores[example.iri], start, end))
     found["example"] = links
+
+
+CROSSLINGUAL_SHORTLIST = 20
+TRANSLATED = 0.6  # a word and its translation: cosine of their word embeddings at least this
+
+
+def _translated(words: list[str], label_words: list[str], encoder) -> int:
+    """How many of ``words`` have a near translation (or themselves) among the label's words."""
+    from .querygraph import _word_vectors
+
+    if not label_words:
+        return 0
+    nearest = (_word_vectors(words, encoder) @ _word_vectors(label_words, encoder).T).max(1)
+    return int((nearest >= TRANSLATED).sum())
 
 
 def _stem(word: str) -> str:

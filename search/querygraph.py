@@ -151,8 +151,10 @@ def _label_of(var: str, prop: str) -> str:
     """How the end of a path is named: literals as they are, nodes by name."""
     if ANSWER_TYPE.get(prop) in ("number", "date", "statement"):
         return f"BIND({var} AS ?label)"
-    if prop == IGF + "illustrates":
-        return f"{var} skos:prefLabel ?label FILTER(lang(?label) = \"$lang\")"
+    if prop == IGF + "illustrates":  # in the question's language, else in English
+        return (f"OPTIONAL {{ {var} skos:prefLabel ?asked FILTER(lang(?asked) = \"$lang\") }} "
+                f"OPTIONAL {{ {var} skos:prefLabel ?english FILTER(lang(?english) = \"en\") }} "
+                "BIND(COALESCE(?asked, ?english) AS ?label) FILTER(BOUND(?label))")
     return f"{var} schema:name ?label"
 
 
