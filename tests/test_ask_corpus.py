@@ -15,7 +15,7 @@ from conftest import ROOT
 
 DEV = load_jsonl(ROOT / "tests" / "data" / "ask-corpus-dev.jsonl")
 HELD_OUT = load_jsonl(ROOT / "tests" / "data" / "ask-corpus-heldout.jsonl")
-DEV_FLOOR = 0.94  # reached 96% after cross-language topic titles and the linking fixes (BENCHMARKS.md); do not regress
+DEV_FLOOR = 0.96  # reached 98% of 272 (BENCHMARKS.md, 2026-11-30); do not regress
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +53,12 @@ def test_dev_half_does_not_regress(corpus_kb):
     ("Were there more men than women at workshop 41?", "39"),
     ("Quelles sessions du FGI 2013 ont abordé la transparence ?", "Developing and effectively using Multistakeholder"),
     ("Which workshops were held in 2014?", "Protecting Privacy in Cloud Services"),
+    # the affiliation of a role holder; an example given at a session; principle labels in Spanish fall back to English
+    ("Pour quelle organisation travaille le modérateur de l'atelier 88 de 2012 ?", "Aalto University"),
+    ("Which organisation does the moderator of the encryption workshop work for?", "Danish Institute for Human Rights"),
+    ("qui a presente un exemple dans l'atelier sur la gouvernance des donnees en afrique", "Leila Benali"),
+    ("¿Qué principios ilustra el ejemplo presentado por la representante de Verizon?", "transparency"),
+    ("Google a-t-il participé à l'atelier sur la désinformation ?", "Marcus O'Neill"),
 ])
 def test_graph_answers_run_through_the_cli_and_give_the_answer(corpus_kb, question, expected):
     response = corpus_kb.ask(question)
@@ -223,3 +229,60 @@ def test_topic_words_and_vocabulary_words_are_not_names(corpus_kb):
     assert "person" not in links
     links = linking.link("Which organisation was Johan Halemborg from?", answerer.table, answerer.encoder)
     assert [l.entity.labels[0] for l in links["person"]] == ["Johan Hallemborg"] and not links.get("example")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # a long title dilutes the phrase's embedding: the words, one by one, name it
+    ("Où s'est tenu l'atelier sur les données autochtones ?", "Katowice"),
+    # typed without accents: the ontology's labels give them back ("donnees" → "données")
+    ("qui a redige le rapport de l'atelier sur les fiducies de donnees", "Isabel Ramos"),
+    # a year leaves only that meeting's sessions to choose from
+    ("qui animait la session d'ouverture du réseau en 2009", "Dagny Haugen"),
+    # the words before a name ask for the property, those after it give the person's role
+    ("qui etait le rapporteur de l'atelier ou Priya Nair est intervenue", "Camille Rousseau"),
+    # a topic's words never choose the property ("acceso a Internet" is no "intervenu")
+    ("¿Quién organizó el taller sobre acceso a Internet en comunidades rurales?", "Echániz"),
+])
+def test_sessions_named_by_their_topic_in_any_language_and_spelling(corpus_kb, question, expected):
+    response = corpus_kb.ask(question)
+    assert expected in response["answer"] and response["sparql"], response["answer"]
+
+
+def test_more_women_than_men_is_compared_the_way_it_is_asked(corpus_kb):
+    """Workshop 64: 21 women and 19 men."""
+    more_women = corpus_kb.ask("Y avait-il plus de femmes que d'hommes à l'atelier 64 ?")
+    more_men = corpus_kb.ask("Y avait-il plus d'hommes que de femmes à l'atelier 64 ?")
+    fewer_women = corpus_kb.ask("Were there fewer women than men at workshop 64?")
+    assert more_women["answer"].startswith("Oui") and "21" in more_women["answer"]
+    assert more_men["answer"].startswith("Non") and fewer_women["answer"].startswith("No")
+    assert [a["label"] for a in more_women["answers"]] == ["yes"] and [a["label"] for a in more_men["answers"]] == ["no"]
+
+
+def test_a_polite_frame_is_answered_as_the_question_inside_it(corpus_kb):
+    framed = corpus_kb.ask("Dis-moi qui était le rapporteur de l'atelier 41")
+    assert "Sarah Kiden" in framed["answer"] and framed["question"] == "Dis-moi qui était le rapporteur de l'atelier 41"
+    assert "Beatrix von Holstein" in corpus_kb.ask("¿Me puedes decir quién moderó la sesión sobre wifi público seguro?")["answer"]
+    # the property named gives the answer type when the question's form does not
+    assert "Yılmaz-Demir" in corpus_kb.ask("Donne-moi le nom du modérateur de l'atelier sur les paiements en ligne")["answer"]
+
+
+def test_a_view_asked_with_a_noun_is_what_the_person_said(corpus_kb):
+    from igfkg.search import said
+    parsed = said.parse("Quelle a été la position de Marcus O'Neill sur les normes de transparence ?")
+    assert (parsed.who, parsed.topic) == ("Marcus O'Neill", "les normes de transparence")
+    assert said.parse("What was Li Wei's view on banking regulation?").who == "Li Wei"
+    response = corpus_kb.ask("Quelle a été la position de Marcus O'Neill sur les normes de transparence ?")
+    assert "common reporting standards" in response["evidence"][0]["text"]
+
+
+def test_what_the_graph_cannot_hold_is_declined_not_answered_from_elsewhere(corpus_kb):
+    from igfkg.search import honesty
+    assert honesty.asked_attribute("¿Cuál es el número de teléfono de Grace Githaiga?") == "telefono"
+    assert honesty.asked_attribute("What is the phone number of Grace Githaiga?") == "phone"
+    for question in ("¿Cuál es el número de teléfono de Grace Githaiga?", "Quel est le budget de l'atelier 41 ?"):
+        response = corpus_kb.ask(question)
+        assert not response["answers"] and response["confidence"] == 0.0, response["answer"]
+    # "budget" is in another document's sentence, not in workshop 41's
+    assert "next year" not in corpus_kb.ask("Quel est le budget de l'atelier 41 ?")["answer"]
+    unknown = corpus_kb.ask("Amazon a-t-il présenté un exemple ?")
+    assert unknown["answer"].startswith("Non") and "Amazon" in unknown["answer"] and unknown["confidence"] == 0.0
