@@ -63,10 +63,10 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
     asking = question  # the words left to choose the property with
     for example in links.get("example", [])[:1]:
         if example.start >= 0:  # an example's name asks for nothing ("the transparency report" is no rapporteur)
-            asking = question[:example.start] + " " * (example.end - example.start) + question[example.end:]
+            asking = _blank(asking, example.start, example.end)
     titled, topic = [], _topic(question)
     if anchors["session"] and topic:  # a session linked by its title's words: they ask for no property
-        asking = asking[:topic.start(1)] + " " * (topic.end(1) - topic.start(1)) + asking[topic.end(1):]
+        asking = _blank(asking, topic.start(1), topic.end(1))
     year = re.search(r"\b((?:19|20)\d{2})\b", question)
     if not anchors["session"] and not re.search(r"\d", _YEAR.sub("", question)):  # a number names a workshop
         titled = qg.sessions_by_title(question, kb, answerer.encoder, topic=topic.group(1).strip(" ?") if topic else None,
@@ -77,7 +77,7 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
         if titled and not anchors["person"]:
             anchors["session"] = [titled[0][0]]  # an example linked too competes in the ranking
             if topic:  # the topic's words named the session: they ask for no property ("Internet" is no "intervenu")
-                asking = asking[:topic.start(1)] + " " * (topic.end(1) - topic.start(1)) + asking[topic.end(1):]
+                asking = _blank(asking, topic.start(1), topic.end(1))
             anchors["principle"] = []  # the words named a session, not a principle
     if wanted is None and anchors["session"]:
         wanted = _type_named(asking)  # "le nom du modérateur de ...": the property named says what is asked
@@ -104,13 +104,18 @@ def answer(answerer, question: str, lang: str, links: dict) -> dict | None:
             alternatives.append({"sparql_body": path.body, "score": round(path.score, 3), "rows": len(rows)})
             if rows and path.score >= 0.7:
                 return _respond(answerer, question, sparql, rows, path, wanted, lang, alternatives)
-    if _topic(question) and not anchors["session"] and not anchors["principle"] \
+    if topic and not anchors["session"] and not anchors["principle"] \
             and not anchors["person"] and not anchors["example"] and wanted in ("person", "place", "date", "number"):
-        topic = _topic(question).group(1).strip(" ?")
-        text = {"fr": f"Je n'ai trouvé aucune session sur « {topic} ».",
-                "es": f"No encontré ninguna sesión sobre «{topic}»."}.get(lang, f"I found no session about \u201c{topic}\u201d.")
+        about = topic.group(1).strip(" ?")
+        text = {"fr": f"Je n'ai trouvé aucune session sur « {about} ».",
+                "es": f"No encontré ninguna sesión sobre «{about}»."}.get(lang, f"I found no session about \u201c{about}\u201d.")
         return _nothing(question, text)
     return None
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """The text with a span made spaces (positions elsewhere stay where they were)."""
+    return text[:start] + " " * (end - start) + text[end:]
 
 
 def _type_named(question: str) -> str | None:
