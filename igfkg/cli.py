@@ -241,7 +241,7 @@ def _kinds_summary(kinds: dict[str, int], errors: int, skipped: int = 0) -> str:
 def _timings_line(stages: dict[str, float], wall: float, documents: int) -> str:
     """"timings: 12 documents in 9.1 s; read 0.0 s, decode 0.1 s, ..." (worker
     stages are summed over workers, so they may add up to more than the wall time)."""
-    order = ("read", "decode", "parse", "ner load", "ner", "gate", "embed", "identity", "triples", "write")
+    order = ("read", "decode", "parse", "ner load", "ner", "gate", "embed", "identity", "triples", "write", "checkpoint")
     parts = [f"{stage} {stages[stage]:.2f} s" for stage in order if stage in stages]
     return f"timings: {documents} documents in {wall:.2f} s; " + ", ".join(parts)
 
@@ -501,20 +501,36 @@ def ask(obj: Context, question, as_json):
 @click.option("--max-queries", default=6, show_default=True,
               help="SPARQL queries at once (worker processes), at most a third of them running past "
                    "0.5 s; beyond, a 503 with Retry-After.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes that answer requests on the port [default: the number of cores]: this one writes, "
+                   "the others read a checkpoint of the store and pass writes to it (igfkg/workers.py). "
+                   "--threads and --max-queries apply to each.")
 @click.pass_obj
-def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service, max_queries):
+def serve(obj: Context, host, port, token, query_timeout, row_limit, threads, allow_service, max_queries, workers):
     """Start the web service (SPARQL endpoint, JSON API, pages) with waitress."""
     import waitress
 
     from igfkg.web import create_app
+    from igfkg.workers import default_workers, one_thread
 
+    workers = workers or default_workers()
+    if workers > 1:
+        one_thread()  # N processes on N cores, before anything starts threads or processes
     kb = obj.open()
     kb.allowed_service_hosts = tuple(allow_service)
     app = create_app(kb, token=token, query_timeout=query_timeout, row_limit=row_limit, max_queries=max_queries,
                      isolate_queries=True)
     click.echo(f"igfkg serving {kb.config.home} on http://{host}:{port}/ "
-               f"(SPARQL at /sparql, writes {'on' if token else 'off'})", err=True)
+               f"(SPARQL at /sparql, writes {'on' if token else 'off'})"
+               + (f" with {workers} processes" if workers > 1 else ""), err=True)
     try:
+        if workers > 1:
+            from igfkg.workers import serve as serve_workers
+
+            serve_workers(kb, app, host=host, port=port, threads=threads, workers=workers, token=token,
+                          query_timeout=query_timeout, row_limit=row_limit, max_queries=max_queries,
+                          allow_service=tuple(allow_service))
+            return
         # A body over the limit is refused from its Content-Length, before it is read.
         waitress.serve(app, host=host, port=port, threads=threads, ident="igfkg",
                        max_request_body_size=app.config["MAX_CONTENT_LENGTH"])

@@ -3,15 +3,18 @@
 The parent reads each file's bytes and hashes them; a file whose report
 holds the same hash, file name and EXTRACTOR_VERSION is skipped without
 parsing. The others go to worker processes (igfkg/pipeline.py) to be
-decoded, parsed and gated; their passages are embedded here in batches
-(one model, loaded once, and only when something is to be embedded), and
-the KnowledgeBase writes each report, in the order of the files, as the
-one writer of the store.
+decoded, parsed, gated and their passages embedded (each worker loads the
+model once, and only when it has something to embed), and the
+KnowledgeBase writes each report, in the order of the files, as the one
+writer of the store, while the workers go on with the next files.
 
 Each report is committed on its own (graph transaction, then its index
 rows), so a run stopped at any point keeps every report it finished, each
 with its hash: the next run skips them and goes on with the rest, and
-ends with the graph an uninterrupted run gives.
+ends with the graph an uninterrupted run gives. The FAISS files are
+written at checkpoints only; until then each report's vectors are kept in
+the vector journal (igfkg/vector_journal.py), from which the next open
+takes them: a stopped run's finished reports are not embedded again.
 """
 from __future__ import annotations
 
@@ -24,15 +27,26 @@ from igfkg.ingest.reading import UnreadableReport, read_file_bytes
 from igfkg.search.context import embedding_inputs
 
 from .kb import IngestResult, KnowledgeBase, ReportExists, content_hash, passage_rows, report_id_for
-from .pipeline import Job, Prepared, prepared_in_order, replay_logs
+from .pipeline import Job, prepared_in_order, replay_logs
+from .vector_journal import VectorJournal
 
-#: Passages embedded in one call of the model (measured: bench/bench_ingest.py).
-EMBED_BATCH = 256
-#: Seconds between checkpoints of the FAISS files during a long run.
+#: Seconds between checkpoints of the FAISS files during a long run, at
+#: least; a checkpoint rewrites the whole index, so as it grows they come at
+#: least CHECKPOINT_SHARE times their own duration apart (at most that share
+#: of the run goes to checkpoints).
 CHECKPOINT_SECONDS = 60.0
-#: Reports between flushes of the store: Oxigraph (RocksDB) keeps what was
-#: written in memory tables until flushed; flushing keeps memory flat.
-FLUSH_REPORTS = 50
+CHECKPOINT_SHARE = 0.1
+#: Triples written between flushes of the store: Oxigraph (RocksDB) keeps
+#: what was written in memory tables until flushed; flushing by what was
+#: written keeps that memory within the same bound whatever the documents'
+#: sizes. Every REOPEN_FLUSHES flushes the store is closed and opened again
+#: (KnowledgeBase.reopen_store): RocksDB's block cache and the index blocks
+#: of the table files it opened otherwise fill as the store grows, so the
+#: parent's memory goes through the same cycle whether a run is short or
+#: long. After each flush the memory freed is given back to the system
+#: (glibc keeps the freed memory tables otherwise).
+FLUSH_TRIPLES = 100_000
+REOPEN_FLUSHES = 10
 
 
 @dataclass
@@ -46,27 +60,50 @@ class Outcome:
 def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = None, replace: bool = False,
                  force: bool = False, jobs: int = 1, timings: dict | None = None) -> Iterator[Outcome]:
     """One Outcome per file, in the order of ``files``. ``timings`` (a dict)
-    gets seconds per stage: read, decode, parse, ner, gate (summed over
-    workers), embed, identity, triples, write."""
+    gets seconds per stage: read, decode, parse, ner load, ner, gate, embed
+    (summed over workers), identity, triples, write, checkpoint."""
     timings = {} if timings is None else timings
     workers = max(1, min(jobs, len(files)))
-    checkpoint, written = time.monotonic(), 0
+    interval, checkpoint, unflushed, flushes = CHECKPOINT_SECONDS, time.monotonic(), 0, 0
+    journal = VectorJournal(kb.config.home, kb.embeddings)
     with kb.batch():
-        items = _jobs(kb, files, report_id, replace, force, timings)
-        for group in _groups(prepared_in_order(items, workers)):
-            vectors = _embed(kb, [p.record for p in group if isinstance(p, Prepared) and p.record], timings)
-            for item in group:
-                outcome = _write(kb, item, vectors, replace or bool(report_id), timings)
-                written += outcome.status == "ingested"
-                if written and written % FLUSH_REPORTS == 0 and outcome.status == "ingested":
-                    kb.store.flush()
-                yield outcome
-            if time.monotonic() - checkpoint > CHECKPOINT_SECONDS:
-                kb.flush_batch()
-                checkpoint, written = time.monotonic(), 0
+        items = _jobs(kb, files, report_id, replace, force, timings, journal.model)
+        for item in prepared_in_order(items, workers):
+            outcome = _write(kb, item, replace or bool(report_id), timings, journal)
+            unflushed += outcome.result.triples if outcome.result else 0
+            if unflushed >= FLUSH_TRIPLES:
+                flushes, unflushed = flushes + 1, 0
+                _timed(timings, "checkpoint", kb.reopen_store if flushes % REOPEN_FLUSHES == 0 else kb.store.flush)
+                _release_free_memory()
+            yield outcome
+            if time.monotonic() - checkpoint > interval:
+                seconds = _timed(timings, "checkpoint", kb.flush_batch)
+                journal.clear()  # the FAISS files hold every vector so far
+                interval = max(CHECKPOINT_SECONDS, seconds / CHECKPOINT_SHARE)
+                checkpoint = time.monotonic()
+        _timed(timings, "checkpoint", kb.flush_batch)
+    journal.clear()
 
 
-def _jobs(kb, files, report_id, replace, force, timings) -> Iterator:
+def _release_free_memory() -> None:
+    """Give the memory malloc holds free back to the system (glibc only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _timed(timings: dict, stage: str, step) -> float:
+    began = time.perf_counter()
+    step()
+    seconds = time.perf_counter() - began
+    timings[stage] = timings.get(stage, 0.0) + seconds
+    return seconds
+
+
+def _jobs(kb, files, report_id, replace, force, timings, embeddings: str) -> Iterator:
     """A Job per file to read; an Outcome for one skipped or refused here."""
     for path in files:
         began = time.perf_counter()
@@ -80,41 +117,10 @@ def _jobs(kb, files, report_id, replace, force, timings) -> Iterator:
         digest = content_hash(data)
         unchanged = not force and kb.unchanged(rid, path.name, digest)
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - began
-        yield Outcome(path, "unchanged") if unchanged else Job(str(path), rid, data, digest)
+        yield Outcome(path, "unchanged") if unchanged else Job(str(path), rid, data, digest, embeddings)
 
 
-def _groups(stream) -> Iterator[list]:
-    """Consecutive items, cut when their passages fill an embedding batch."""
-    group, passages = [], 0
-    for item in stream:
-        group.append(item)
-        if isinstance(item, Prepared) and item.record:
-            passages += len(item.record.passages)
-        if passages >= EMBED_BATCH:
-            yield group
-            group, passages = [], 0
-    if group:
-        yield group
-
-
-def _embed(kb: KnowledgeBase, records: list, timings: dict) -> dict:
-    """Vectors per report id, one model call for the whole group. What is
-    embedded depends on the passages' text and section only, not on the
-    store, so it can be computed before the writes."""
-    texts, spans = [], {}
-    for record in records:
-        inputs = embedding_inputs(passage_rows(record))
-        spans[id(record)] = (len(texts), len(texts) + len(inputs))
-        texts += inputs
-    if not texts:
-        return {key: None for key in spans}
-    began = time.perf_counter()
-    vectors = kb.encoder.encode(texts)
-    timings["embed"] = timings.get("embed", 0.0) + time.perf_counter() - began
-    return {key: vectors[a:b] for key, (a, b) in spans.items()}
-
-
-def _write(kb: KnowledgeBase, item, vectors: dict, replace: bool, timings: dict) -> Outcome:
+def _write(kb: KnowledgeBase, item, replace: bool, timings: dict, journal: VectorJournal) -> Outcome:
     if isinstance(item, Outcome):
         return item
     path = Path(item.path)
@@ -123,10 +129,13 @@ def _write(kb: KnowledgeBase, item, vectors: dict, replace: bool, timings: dict)
     replay_logs(item)
     if item.record is None:
         return Outcome(path, "error", error=item.error)
+    if item.vectors is not None:  # kept before the report is written: a crash after it costs no embedding
+        began = time.perf_counter()
+        journal.append(embedding_inputs(passage_rows(item.record)), item.vectors)
+        timings["checkpoint"] = timings.get("checkpoint", 0.0) + time.perf_counter() - began
     try:
-        result = kb.ingest_record(item.record, replace=replace, vectors=vectors.get(id(item.record)),
-                                  timings=timings)
+        result = kb.ingest_record(item.record, replace=replace, vectors=item.vectors, timings=timings)
     except ReportExists as exc:
         return Outcome(path, "error", error=str(exc))
-    item.record = None  # the record is written: let it go
+    item.record = item.vectors = None  # written: let them go
     return Outcome(path, "ingested", result)

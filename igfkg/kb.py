@@ -45,6 +45,7 @@ from .iris import Iris
 from .outbound import OutboundRefused, check_outbound, update_reach  # noqa: F401  (OutboundRefused: for callers)
 from .remote_store import RemoteStoreError
 from .triples import report_quads
+from .vector_journal import VectorJournal
 
 
 class KnowledgeBaseError(RuntimeError):
@@ -99,13 +100,18 @@ class IngestResult:
 
 
 class KnowledgeBase:
-    def __init__(self, config: Config, read_only: bool = False):
+    def __init__(self, config: Config, read_only: bool = False, snapshot: Path | None = None):
+        """``snapshot``: read the graph from this checkpoint of the store
+        (``Store.backup``), never from the live store, which another process
+        writes (the reading workers of ``igfkg serve --workers``); implies read_only."""
         self.config = config
         self.iris = Iris(config.base_iri)
-        self.read_only = read_only
+        self.read_only = read_only or snapshot is not None
         try:
             if config.store:  # a SPARQL 1.1 server (igfkg/remote_store.py)
                 self.store = _remote_store(config)
+            elif snapshot is not None:
+                self.store = ox.Store.read_only(str(snapshot))
             elif read_only and config.store_path.exists():
                 self.store = ox.Store.read_only(str(config.store_path))
             else:
@@ -145,6 +151,17 @@ class KnowledgeBase:
         if self._index is not None:
             self._index.close()
         del self.store
+
+    def reopen_store(self) -> None:
+        """Close the embedded store and open it again, as a long ingest does
+        now and then: RocksDB keeps the index blocks of every table file it
+        has opened in memory, outside its cache, so a run's memory would
+        otherwise grow with the store (bench/bench_ingest.py)."""
+        if self.config.store or self.read_only:
+            return
+        self.store.flush()
+        self.store = None  # the last reference: RocksDB closes before it opens again
+        self.store = ox.Store(str(self.config.store_path))
 
     def __enter__(self) -> "KnowledgeBase":
         return self
@@ -389,29 +406,34 @@ class KnowledgeBase:
         """Finish what a crashed write left: the index follows the graph."""
         import json
 
+        journal = VectorJournal(self.config.home, self.embeddings)  # vectors a batch computed (ingest_run.py)
         if self.intent_path.exists():
             try:
                 intent = json.loads(self.intent_path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 intent = {"operation": "unknown", "report": None}
             if intent.get("report"):
-                self._resync_report(intent["report"])
+                self._resync_report(intent["report"], journal)
             else:  # a reindex, or an intent that cannot be read: the whole index
                 self.sync_index()
         elif not self.pending_path.exists():
             return
         for report_id in sorted(self.index.reconcile()):  # rows whose vectors a batch had not written
-            self._resync_report(report_id)
+            self._resync_report(report_id, journal)
         self.index.flush()
         self.intent_path.unlink(missing_ok=True)
         self.pending_path.unlink(missing_ok=True)
+        journal.clear()
 
-    def _resync_report(self, report_id: str) -> None:
-        """The index rows and vectors of one report, made again from its graph."""
+    def _resync_report(self, report_id: str, journal: VectorJournal | None = None) -> None:
+        """The index rows and vectors of one report, made again from its graph
+        (the vectors from ``journal`` where it holds them)."""
         rows = self._passages_from_graph(report_id) \
             if self.store.contains_named_graph(self.iris.report(report_id)) else []
         if rows:
-            self.index.replace_report(report_id, rows, self.encoder.encode(embedding_inputs(rows)))
+            inputs = embedding_inputs(rows)
+            self.index.replace_report(report_id, rows, journal.vectors(inputs, lambda texts: self.encoder.encode(texts))
+                                      if journal else self.encoder.encode(inputs))
         else:
             self.index.remove_report(report_id)
 
@@ -661,6 +683,16 @@ class KnowledgeBase:
     def _changed(self) -> None:
         self._entity_labels = None
         self.version += 1
+
+    def follow(self, version: int, snapshot: Path | None = None) -> None:
+        """A read-only view catches up with the writer's generation ``version``:
+        it reads from ``snapshot`` (a checkpoint of that generation) from now
+        on, and caches of graph content refresh as after a write. The store is
+        swapped before the number, so whoever reads the number sees at least that data."""
+        if snapshot is not None:
+            self.store = ox.Store.read_only(str(snapshot))
+        self._entity_labels = None
+        self.version = version
 
     def report_ids(self) -> list[str]:
         ids = []

@@ -1,13 +1,19 @@
-"""The worker side of ingest: a file's bytes in, a parsed and gated record out.
+"""The worker side of ingest: a file's bytes in, a parsed and gated record
+and its passages' vectors out.
 
-Decoding, parsing (with the named-entity model) and the entity gate are
-pure and CPU-bound, so ``prepared_in_order`` runs them in worker processes;
-the parent embeds passages in batches and is the one writer of the store
-(igfkg/ingest_run.py). Workers are started with 'spawn': forking a parent
-whose BLAS/OpenMP threads are running can hang the child.
+Decoding, parsing (with the named-entity model), the entity gate and
+embedding the passages are pure and CPU-bound, so ``prepared_in_order``
+runs them in worker processes, one core each; the parent is the one writer
+of the store (igfkg/ingest_run.py). Embedding in the workers rather than in
+the parent was measured (bench/bench_ingest.py): on 2 cores a parent
+embedding with two threads while two workers parse left the model a
+fraction of its own rate, and one thread per process does more work per
+core than two. Workers are started with 'spawn': forking a parent whose
+BLAS/OpenMP threads are running can hang the child.
 
-This module imports no store, index or embedding model: a worker loads only
-the extraction (and spaCy only when a document has running text to read).
+This module imports no store or index: a worker loads the extraction, the
+embedding model when it has passages to embed, and spaCy (its entity
+recogniser only) when a document has running text where a name can stand.
 """
 from __future__ import annotations
 
@@ -19,12 +25,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+import numpy as np
+
 from igfkg.config import environment
 from igfkg.ingest import ner
 from igfkg.ingest.gate import gate
 from igfkg.ingest.kinds import read_document
 from igfkg.ingest.reading import UnreadableReport, decode_report_bytes
 from igfkg.ingest.records import ReportRecord
+from igfkg.search.context import embedding_inputs
+from igfkg.search.encoders import EncoderError, get_encoder
 
 
 @dataclass
@@ -34,6 +44,7 @@ class Job:
     report_id: str
     data: bytes
     digest: str
+    embeddings: str | None = None  # the embedding model's name; None: the caller embeds
 
 
 @dataclass
@@ -41,12 +52,13 @@ class Prepared:
     path: str
     record: ReportRecord | None
     error: str | None = None
-    timings: dict = field(default_factory=dict)  # seconds: decode, parse, ner (load), gate
+    timings: dict = field(default_factory=dict)  # seconds: decode, parse, ner (load), gate, embed
     logs: list = field(default_factory=list)  # (logger, level, message) said in a worker
+    vectors: np.ndarray | None = None  # one row per passage of record, in its order
 
 
 def prepare(job: Job) -> Prepared:
-    """Decode, parse and gate one file; an unreadable one gives ``error``."""
+    """Decode, parse, gate and embed one file; an unreadable one gives ``error``."""
     timings: dict[str, float] = {}
     began = time.perf_counter()
     try:
@@ -66,7 +78,21 @@ def prepare(job: Job) -> Prepared:
     except UnreadableReport as exc:
         return Prepared(job.path, None, str(exc), timings, _drain_logs())
     record.content_hash = job.digest
-    return Prepared(job.path, record, None, timings, _drain_logs())
+    vectors = _embed(record, job.embeddings, timings) if job.embeddings else None
+    return Prepared(job.path, record, None, timings, _drain_logs(), vectors)
+
+
+def _embed(record: ReportRecord, model: str, timings: dict) -> np.ndarray | None:
+    """The passages' vectors, in one call of the model; None when the model
+    cannot be loaded (the parent then says why, as it would embedding itself)."""
+    began = time.perf_counter()
+    try:
+        encoder = get_encoder(model)  # loaded once per process (the first call of the model loads its weights)
+    except EncoderError:
+        return None
+    vectors = encoder.encode(embedding_inputs([{"section": p.section, "text": p.text} for p in record.passages]))
+    timings["embed"] = time.perf_counter() - began
+    return vectors
 
 
 # -- running jobs in worker processes, in order, a bounded number ahead ---------
@@ -89,6 +115,12 @@ def _worker_init(log_level: int) -> None:
     # Ctrl-C goes to the whole process group: the parent stops the pool, the
     # workers should not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker has one core: the embedding models size their thread pools by
+    # os.cpu_count() (and raise BLAS's limit to it on every call), which on a
+    # machine whose every core runs a worker makes the threads wait on each
+    # other (measured: one thread embeds about 1.4 times as many passages per
+    # second of CPU as two).
+    os.cpu_count = lambda: 1
     logger = logging.getLogger("igfkg")
     logger.setLevel(log_level)
     logger.addHandler(_Collect())  # the parent says them, in order with its own output
@@ -112,7 +144,7 @@ def prepared_in_order(items: Iterable, workers: int, ahead: int | None = None) -
         return
     import multiprocessing
 
-    ahead = ahead or 2 * workers
+    ahead = ahead or 4 * workers  # a long document at the head of the line does not idle the other workers
     level = logging.getLogger("igfkg").getEffectiveLevel()
     with _one_thread_per_worker():
         pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init, initargs=(level,))

@@ -183,8 +183,22 @@ class _Worker:
         self.conn.close()
 
 
+def checkpoint(kb, path: Path) -> int:
+    """Make a checkpoint of ``kb``'s store at ``path`` and return the
+    generation (``kb.version``) it holds at least: the number is read before
+    the backup, so a write in between makes the checkpoint newer, never older,
+    than it says (its reader then reopens once more, for nothing)."""
+    version = kb.version
+    kb.store.backup(str(path))
+    return version
+
+
 class QueryPool:
-    def __init__(self, kb, size: int = 4, long_after: float = 0.5, nice: int = 10, cool_down: float = 60.0):
+    def __init__(self, kb, size: int = 4, long_after: float = 0.5, nice: int = 10, cool_down: float = 60.0,
+                 snapshots: Path | None = None):
+        """``snapshots``: the folder of this pool's checkpoints (default
+        ``query-snapshots`` in the data directory); one per pool, as it is
+        emptied at the start and the end."""
         self._kb = kb
         self.cool_down = cool_down
         self._stopped_until: dict[str, float] = {}  # normalised query text -> when it may run again
@@ -196,7 +210,7 @@ class QueryPool:
         self._busy: dict[_Worker, float] = {}  # worker -> when its query started
         self._starting = 0
         self._closed = False
-        self._snapshots = kb.config.home / "query-snapshots"
+        self._snapshots = snapshots or kb.config.home / "query-snapshots"
         shutil.rmtree(self._snapshots, ignore_errors=True)  # left by a server that was killed
         self._snapshots.mkdir(parents=True, exist_ok=True)
         self._snapshot: tuple[int, Path] | None = None
@@ -321,11 +335,9 @@ class QueryPool:
         """The checkpoint of the data's current generation, marked as the
         worker's under the lock, so it is not dropped before the worker opens it."""
         with self._snapshot_lock:
-            version = self._kb.version
-            if self._snapshot is None or self._snapshot[0] != version:
+            if self._snapshot is None or self._snapshot[0] != self._kb.version:
                 path = self._snapshots / str(next(self._counter))
-                self._kb.store.backup(str(path))
-                self._snapshot = (version, path)
+                self._snapshot = (checkpoint(self._kb, path), path)
                 self._drop_old_snapshots()
             worker.snapshot = self._snapshot[1]
             return worker.snapshot

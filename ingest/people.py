@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .fields import make_organisation, make_person
 from .names import given_names, looks_like_person, normalise_person_name, person_key, strip_honorifics
-from .ner import person_spans
+from .ner import name_parts, person_spans
 from .organisations import known_organisation
 from .records import Organisation, Person, RoleAssignment, Section, Span
 from .text import fold
@@ -95,10 +95,11 @@ def people_in_text(text: str, sections: list[Section], known: list[Person],
     has_role = {p.key for p in known}
     lowercase_words = set(re.findall(rf"(?<![{_U}\w])[{_L}][{_L}'’\-]+", text))
     by_key = {p.key: p for p in known}
+    names = name_parts(text, [p.name for p in known])  # where the named-entity model can add something
     for section in sections:
         if section.key not in FREE_TEXT or section.end <= section.start:
             continue
-        for cand in _candidates(text, section, section_lang.get(section.key, "en")):
+        for cand in _candidates(text, section, section_lang.get(section.key, "en"), names):
             raw = strip_honorifics(text[cand.start:cand.end])
             if cand.source == "speaker":
                 raw = normalise_person_name(raw)  # capitals to "Constance Weise"
@@ -123,7 +124,7 @@ def people_in_text(text: str, sections: list[Section], known: list[Person],
     return found
 
 
-def _candidates(text: str, section: Section, lang: str) -> list[_Candidate]:
+def _candidates(text: str, section: Section, lang: str, names: frozenset[str] | None = None) -> list[_Candidate]:
     a, b = section.start, section.end
     out: dict[tuple[int, int], _Candidate] = {}
 
@@ -151,7 +152,7 @@ def _candidates(text: str, section: Section, lang: str) -> list[_Candidate]:
         add(m.start("name"), m.end("name"), None, "speaker")
     for m in _POSSESSIVE.finditer(text, a, b):
         add(m.start("name"), m.end("name"), (m.start("org"), m.end("org")), "pattern")
-    for start, end in person_spans(text, a, b, lang):
+    for start, end in person_spans(text, a, b, lang, names):
         add(start, end, None, "ner")
     for m in _NAME_RE.finditer(text, a, b):
         add(m.start(), m.end(), None, "regex")

