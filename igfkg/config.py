@@ -131,6 +131,18 @@ def _read_saved(home: Path) -> dict:
         raise ConfigError(f"cannot read {path}: {exc}") from None
 
 
+def one_thread_environment() -> dict[str, str]:
+    """The environment of a process that computes on one thread: BLAS and
+    OpenMP, and the embedding models (which otherwise take one thread per
+    core and raise BLAS's limit to it on every call), so N processes use N
+    cores instead of fighting over them (measured: one thread embeds about
+    1.4 times as many passages per second of CPU as two)."""
+    from igfkg.search.encoders import THREADS_VARIABLE
+
+    names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", THREADS_VARIABLE)
+    return {name: "1" for name in names}
+
+
 @contextmanager
 def environment(values: dict[str, str]):
     """These environment variables set for the block, then as they were (unset if they were)."""

@@ -19,6 +19,7 @@ takes them: a stopped run's finished reports are not embedded again.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -31,11 +32,12 @@ from .pipeline import Job, prepared_in_order, replay_logs
 from .vector_journal import VectorJournal
 
 #: Seconds between checkpoints of the FAISS files during a long run, at
-#: least; a checkpoint rewrites the whole index, so as it grows they come at
-#: least CHECKPOINT_SHARE times their own duration apart (at most that share
-#: of the run goes to checkpoints).
+#: least. A checkpoint rewrites the whole index, so as it grows they come
+#: further apart: at most CHECKPOINT_SHARE of the run goes to them. Between
+#: two, the vector journal keeps what a stopped run computed; a checkpoint
+#: bounds the journal and the work of opening after a crash.
 CHECKPOINT_SECONDS = 60.0
-CHECKPOINT_SHARE = 0.1
+CHECKPOINT_SHARE = 0.05
 #: Triples written between flushes of the store: Oxigraph (RocksDB) keeps
 #: what was written in memory tables until flushed; flushing by what was
 #: written keeps that memory within the same bound whatever the documents'
@@ -45,8 +47,8 @@ CHECKPOINT_SHARE = 0.1
 #: parent's memory goes through the same cycle whether a run is short or
 #: long. After each flush the memory freed is given back to the system
 #: (glibc keeps the freed memory tables otherwise).
-FLUSH_TRIPLES = 100_000
-REOPEN_FLUSHES = 10
+FLUSH_TRIPLES = 50_000
+REOPEN_FLUSHES = 5
 
 
 @dataclass
@@ -66,7 +68,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     workers = max(1, min(jobs, len(files)))
     interval, checkpoint, unflushed, flushes = CHECKPOINT_SECONDS, time.monotonic(), 0, 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
-    with kb.batch():
+    with kb.batch(), _faiss_threads(1 if workers > 1 else None):
         items = _jobs(kb, files, report_id, replace, force, timings, journal.model)
         for item in prepared_in_order(items, workers):
             outcome = _write(kb, item, replace or bool(report_id), timings, journal)
@@ -83,6 +85,24 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
                 checkpoint = time.monotonic()
         _timed(timings, "checkpoint", kb.flush_batch)
     journal.clear()
+
+
+@contextmanager
+def _faiss_threads(threads: int | None):
+    """FAISS (the HNSW graph's build and additions) on ``threads`` OpenMP
+    threads in this process for the block: with workers on every core, more
+    spin against them and slow both."""
+    if threads is None:
+        yield
+        return
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(threads)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 def _release_free_memory() -> None:

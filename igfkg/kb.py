@@ -314,6 +314,14 @@ class KnowledgeBase:
         """One transaction: nodes renamed in every graph (``moves``: old, new),
         the report's graph dropped with what only it supported, the new one
         inserted into it and into the default graph."""
+        if not moves and isinstance(self.store, ox.Store) and \
+                next(iter(self.store.quads_for_pattern(None, None, None, graph)), None) is None:
+            # A new graph: nothing to drop or rename, and extend (one
+            # transaction too) spares writing and parsing an update's text
+            # (measured: a fifth of the time of writing a report's graph).
+            self.store.extend([ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
+                              + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+            return
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         steps = [step for old, new in moves for step in _rename_node(old, new)]
         steps.append(f"{_drop_graph(graph)} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}}\n{body}\n}}")

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from igfkg.config import environment
+from igfkg.config import environment, one_thread_environment
 from igfkg.ingest import ner
 from igfkg.ingest.gate import gate
 from igfkg.ingest.kinds import read_document
@@ -115,12 +115,6 @@ def _worker_init(log_level: int) -> None:
     # Ctrl-C goes to the whole process group: the parent stops the pool, the
     # workers should not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker has one core: the embedding models size their thread pools by
-    # os.cpu_count() (and raise BLAS's limit to it on every call), which on a
-    # machine whose every core runs a worker makes the threads wait on each
-    # other (measured: one thread embeds about 1.4 times as many passages per
-    # second of CPU as two).
-    os.cpu_count = lambda: 1
     logger = logging.getLogger("igfkg")
     logger.setLevel(log_level)
     logger.addHandler(_Collect())  # the parent says them, in order with its own output
@@ -128,9 +122,8 @@ def _worker_init(log_level: int) -> None:
 
 
 def _one_thread_per_worker():
-    """Workers inherit the environment at spawn: one BLAS/OpenMP thread each,
-    so N workers use N cores instead of fighting over them."""
-    return environment({name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
+    """Workers inherit the environment at spawn: one compute thread each."""
+    return environment(one_thread_environment())
 
 
 def prepared_in_order(items: Iterable, workers: int, ahead: int | None = None) -> Iterator:
@@ -144,7 +137,10 @@ def prepared_in_order(items: Iterable, workers: int, ahead: int | None = None) -
         return
     import multiprocessing
 
-    ahead = ahead or 4 * workers  # a long document at the head of the line does not idle the other workers
+    # Enough ahead that the workers go on while the parent takes longer over
+    # a document (a long one, a checkpoint, the HNSW graph built once the
+    # index passes its threshold): measured, 4 per worker left them idle.
+    ahead = ahead or 16 * workers
     level = logging.getLogger("igfkg").getEffectiveLevel()
     with _one_thread_per_worker():
         pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init, initargs=(level,))

@@ -70,8 +70,6 @@ from urllib.parse import parse_qsl, quote
 
 from .querypool import _die_with_parent, checkpoint
 
-#: One BLAS/OpenMP thread per process (the names igfkg/pipeline.py sets for the ingest workers).
-ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 #: Every answer names the process that computed it (a write passed on: the writer).
 WORKER_HEADER = "X-Igfkg-Worker"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -97,10 +95,9 @@ def one_thread() -> None:
     """This process, and the processes it starts, compute on one thread
     (BLAS, OpenMP, torch): libraries loaded from now on read the
     environment, those already loaded are limited at once."""
-    from igfkg.search.encoders import THREADS_VARIABLE
+    from .config import one_thread_environment
 
-    os.environ.update(ONE_THREAD)
-    os.environ[THREADS_VARIABLE] = "1"
+    os.environ.update(one_thread_environment())
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
