@@ -203,11 +203,14 @@ def people_named(answerer, said: SaidQuestion, links: dict) -> tuple[list, str]:
     return [], ""
 
 
+#: The OPTIONALs come last: Oxigraph joins in the order written, and an
+#: OPTIONAL before the passage's own patterns made it read every passage
+#: (measured: 4 ms against 0.2 ms).
 PASSAGES = """SELECT DISTINCT ?p ?text ?report ?section ?start ?lang ?speaker WHERE {
   VALUES ?x { %s }
   { ?p igf:utterance/igf:spokenBy ?x } UNION { ?p schema:mentions ?x }
-  OPTIONAL { ?p igf:utterance/igf:spokenBy ?speaker }
   ?p nif:anchorOf ?text ; nif:beginIndex ?start ; nif:referenceContext/igf:reportId ?report .
+  OPTIONAL { ?p igf:utterance/igf:spokenBy ?speaker }
   OPTIONAL { ?p igf:section ?section } OPTIONAL { ?p dcterms:language ?lang } }"""
 
 
