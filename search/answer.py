@@ -167,6 +167,7 @@ class Answerer:
         self._version = None
         self._encoder = None
         self._person_words: set[str] | None = None
+        self._property_labels: dict[tuple[str, str], str] = {}
 
     @property
     def table(self) -> EntityTable:
@@ -174,7 +175,18 @@ class Answerer:
             self._table = EntityTable(self.kb, self.kb.iris.base)
             self._version = self.kb.version
             self._person_words = None
+            self._property_labels = {}
         return self._table
+
+    def property_label(self, prop: str, lang: str) -> str:
+        """A property's rdfs:label in French (for French) or English, read
+        once per version of the graph (a question's answer names it)."""
+        self.table  # refreshes the caches when the graph changed
+        key = (prop, "fr" if lang == "fr" else "en")
+        if key not in self._property_labels:
+            rows = self.kb.query(f'SELECT ?l WHERE {{ <{prop}> rdfs:label ?l FILTER(lang(?l) = "{key[1]}") }}')
+            self._property_labels[key] = next((row["l"].value for row in rows), "")
+        return self._property_labels[key]
 
     @property
     def encoder(self) -> CachedEncoder:

@@ -157,7 +157,7 @@ def _respond(answerer, question, sparql, rows, path, wanted, lang, alternatives)
         labels_shown = labels
     sessions = list(dict.fromkeys(r["s"].value for r in rows if r["s"] is not None))
     where = _workshop_phrase(sessions[0], answerer.table, "fr" if lang == "fr" else "en") if len(sessions) == 1 else ""
-    prop_label = _prop_label(answerer.kb, path.prop, lang)
+    prop_label = answerer.property_label(path.prop, lang)
     text = "; ".join(labels_shown) + (f" — {prop_label}" if prop_label else "") + (f", {where}" if where else "") + "."
     facts = [(r["s"], ox.NamedNode(path.prop), r["x"]) for r in rows if r["s"] is not None and r["x"] is not None]
     answers = []
@@ -168,13 +168,6 @@ def _respond(answerer, question, sparql, rows, path, wanted, lang, alternatives)
     return {"question": question, "answer": text, "answers": answers, "sparql": sparql,
             "evidence": answerer._evidence(graph), "confidence": round(min(0.9, 0.4 + path.score / 4), 2),
             "answer_type": qg.ANSWER_TYPE.get(path.prop, wanted), "alternatives": alternatives[:5]}
-
-
-def _prop_label(kb, prop: str, lang: str) -> str:
-    want = "fr" if lang == "fr" else "en"
-    for s in kb.query(f"SELECT ?l WHERE {{ <{prop}> rdfs:label ?l FILTER(lang(?l) = \"{want}\") }}"):
-        return s["l"].value
-    return ""
 
 
 # -- corpus questions ---------------------------------------------------------------
