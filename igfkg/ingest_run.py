@@ -68,6 +68,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     workers = max(1, min(jobs, len(files)))
     interval, checkpoint, unflushed, flushes = CHECKPOINT_SECONDS, time.monotonic(), 0, 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
+    _bound_free_memory()
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
         items = _jobs(kb, files, report_id, replace, force, timings, journal.model)
         for item in prepared_in_order(items, workers):
@@ -81,6 +82,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
             if time.monotonic() - checkpoint > interval:
                 seconds = _timed(timings, "checkpoint", kb.flush_batch)
                 journal.clear()  # the FAISS files hold every vector so far
+                _release_free_memory()
                 interval = max(CHECKPOINT_SECONDS, seconds / CHECKPOINT_SHARE)
                 checkpoint = time.monotonic()
         _timed(timings, "checkpoint", kb.flush_batch)
@@ -103,6 +105,28 @@ def _faiss_threads(threads: int | None):
         yield
     finally:
         faiss.omp_set_num_threads(before)
+
+
+#: glibc's mallopt parameters (malloc.h).
+_M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8
+
+
+def _bound_free_memory() -> None:
+    """Keep the memory malloc holds free from growing over a long run
+    (glibc only): blocks of a MiB or more (a document's vectors and records
+    from the workers, buffers) are mapped and given back when freed, instead
+    of staying in the heap at glibc's adaptive threshold; and the store's
+    threads share two arenas instead of one each. Measured over 3,000
+    generated documents: the parent's peak apart from the index went from
+    229 MiB at 1,000 to 264 at 3,000 without it, 209 to 224 with it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
+        libc.mallopt(_M_ARENA_MAX, 2)
+    except (OSError, AttributeError):
+        pass
 
 
 def _release_free_memory() -> None:
