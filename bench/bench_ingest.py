@@ -391,7 +391,10 @@ def memory_only(args) -> None:
         f"with `--jobs {jobs}` in its own process. Peak memory as in *Ingest throughput*: max RSS of the "
         "ingesting process; the same less the passage index (the FAISS indexes the parent holds for writing, "
         "sampled after each document, the largest difference kept); of its largest worker.", "",
-        *_memory_table(runs)], Path(args.output))
+        *_memory_table(runs), "",
+        "What grows apart from the index is the store's (Oxigraph on RocksDB, flushed every 50,000 triples and "
+        "reopened every fifth flush; see *Ingest throughput*) and malloc's: igfkg/ingest_run.py maps blocks of a "
+        "MiB or more and keeps two arenas, which lowered the curve but did not flatten it."], Path(args.output))
 
 
 def _line(run: dict) -> str:
