@@ -173,13 +173,14 @@ def documents() -> list[Path]:
 def measure(name: str, env: dict, work: Path, repeat: int) -> dict:
     from igfkg.config import load_config
     from igfkg.kb import KnowledgeBase
+    from igfkg.search.context import record_inputs
 
     os.environ.update(env)
     config = load_config(work / name, store=env.get("IGFKG_STORE"), store_update=env.get("IGFKG_STORE_UPDATE"))
     try:
         with KnowledgeBase(config) as kb:
             records = _records(kb)
-            vectors = [kb.encoder.encode(_inputs(r)) for r in records]  # embeddings are not the store's work
+            vectors = [kb.encoder.encode(record_inputs(r)) for r in records]  # embeddings are not the store's work
             began = time.perf_counter()
             triples = sum(kb.ingest_record(r, vectors=v).triples for r, v in zip(records, vectors))
             seconds = time.perf_counter() - began
@@ -209,13 +210,6 @@ def _records(kb):
         records.append(parse_report(decoded.text, report_id_for(path), source_name=path.name,
                                     encoding=decoded.encoding, warnings=decoded.warnings))
     return records
-
-
-def _inputs(record):
-    from igfkg.kb import passage_rows
-    from igfkg.search.context import embedding_inputs
-
-    return embedding_inputs(passage_rows(record))
 
 
 def main() -> None:

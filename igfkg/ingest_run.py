@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Iterator
 
 from igfkg.ingest.reading import UnreadableReport, read_file_bytes
-from igfkg.search.context import embedding_inputs
+from igfkg.search.context import record_inputs
 
-from .kb import IngestResult, KnowledgeBase, ReportExists, content_hash, passage_rows, report_id_for
+from .kb import IngestResult, KnowledgeBase, ReportExists, content_hash, report_id_for
 from .pipeline import Job, prepared_in_order, replay_logs
 from .vector_journal import VectorJournal
 
@@ -119,32 +119,40 @@ def _bound_free_memory() -> None:
     threads share two arenas instead of one each. Measured over 3,000
     generated documents: the parent's peak apart from the index went from
     229 MiB at 1,000 to 264 at 3,000 without it, 209 to 224 with it."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
+    libc = _glibc()
+    if libc is not None:
         libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
         libc.mallopt(_M_ARENA_MAX, 2)
-    except (OSError, AttributeError):
-        pass
 
 
 def _release_free_memory() -> None:
     """Give the memory malloc holds free back to the system (glibc only)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def _glibc():
+    """The C library when it is glibc (it has malloc_trim), else None."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
 
 
 def _timed(timings: dict, stage: str, step) -> float:
     began = time.perf_counter()
     step()
     seconds = time.perf_counter() - began
-    timings[stage] = timings.get(stage, 0.0) + seconds
+    _add(timings, stage, seconds)
     return seconds
+
+
+def _add(timings: dict, stage: str, seconds: float) -> None:
+    timings[stage] = timings.get(stage, 0.0) + seconds
 
 
 def _jobs(kb, files, report_id, replace, force, timings, embeddings: str) -> Iterator:
@@ -160,7 +168,7 @@ def _jobs(kb, files, report_id, replace, force, timings, embeddings: str) -> Ite
             continue
         digest = content_hash(data)
         unchanged = not force and kb.unchanged(rid, path.name, digest)
-        timings["read"] = timings.get("read", 0.0) + time.perf_counter() - began
+        _add(timings, "read", time.perf_counter() - began)
         yield Outcome(path, "unchanged") if unchanged else Job(str(path), rid, data, digest, embeddings)
 
 
@@ -169,14 +177,12 @@ def _write(kb: KnowledgeBase, item, replace: bool, timings: dict, journal: Vecto
         return item
     path = Path(item.path)
     for stage, seconds in item.timings.items():
-        timings[stage] = timings.get(stage, 0.0) + seconds
+        _add(timings, stage, seconds)
     replay_logs(item)
     if item.record is None:
         return Outcome(path, "error", error=item.error)
     if item.vectors is not None:  # kept before the report is written: a crash after it costs no embedding
-        began = time.perf_counter()
-        journal.append(embedding_inputs(passage_rows(item.record)), item.vectors)
-        timings["checkpoint"] = timings.get("checkpoint", 0.0) + time.perf_counter() - began
+        _timed(timings, "checkpoint", lambda: journal.append(record_inputs(item.record), item.vectors))
     try:
         result = kb.ingest_record(item.record, replace=replace, vectors=item.vectors, timings=timings)
     except ReportExists as exc:

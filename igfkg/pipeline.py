@@ -33,7 +33,7 @@ from igfkg.ingest.gate import gate
 from igfkg.ingest.kinds import read_document
 from igfkg.ingest.reading import UnreadableReport, decode_report_bytes
 from igfkg.ingest.records import ReportRecord
-from igfkg.search.context import embedding_inputs
+from igfkg.search.context import record_inputs
 from igfkg.search.encoders import EncoderError, get_encoder
 
 
@@ -90,7 +90,7 @@ def _embed(record: ReportRecord, model: str, timings: dict) -> np.ndarray | None
         encoder = get_encoder(model)  # loaded once per process (the first call of the model loads its weights)
     except EncoderError:
         return None
-    vectors = encoder.encode(embedding_inputs([{"section": p.section, "text": p.text} for p in record.passages]))
+    vectors = encoder.encode(record_inputs(record))
     timings["embed"] = time.perf_counter() - began
     return vectors
 

@@ -14,6 +14,13 @@ from igfkg.ingest.sections import SECTION_NAMES
 SHORT_PASSAGE = 80  # characters
 
 
+def record_inputs(record) -> list[str]:
+    """What a parsed record's passages are embedded as, in their order: the
+    ingest worker that embeds them and the vector journal that keeps the
+    vectors must agree on it."""
+    return embedding_inputs([{"section": p.section, "text": p.text} for p in record.passages])
+
+
 def embedding_inputs(rows: list[dict]) -> list[str]:
     """``rows``: passages with "section" and "text"."""
     return [f"{SECTION_NAMES.get(row['section'], row['section'])}: {row['text']}"
