@@ -123,9 +123,10 @@ _ERRORS = {"SyntaxError": SyntaxError, "ValueError": ValueError, "OSError": OSEr
 
 # -- the worker process ---------------------------------------------------------
 
-def _die_with_parent() -> None:
-    """A worker busy in a query never reads its socket: it watches its parent
-    and exits when the server is gone, rather than go on computing. (Not
+def die_with_parent() -> None:
+    """Exit when the parent process is gone: a query worker busy in a query
+    never reads its socket, and a serving reader (igfkg/workers.py) should not
+    outlive its writer, so each watches its parent rather than go on computing. (Not
     PR_SET_PDEATHSIG: that fires when the *thread* that started the worker
     ends, and replacements are started from short-lived threads.)"""
     parent = os.getppid()
@@ -368,5 +369,5 @@ class QueryPool:
 
 
 if __name__ == "__main__":
-    _die_with_parent()
+    die_with_parent()
     _serve(Connection(int(sys.argv[1])))

@@ -68,7 +68,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import parse_qsl, quote
 
-from .querypool import _die_with_parent, checkpoint
+from .querypool import die_with_parent, checkpoint
 
 #: Every answer names the process that computed it (a write passed on: the writer).
 WORKER_HEADER = "X-Igfkg-Worker"
@@ -299,7 +299,7 @@ class _Reader:
         self.generation = Generation(Path(settings["generation"]))
         version, path = self._ask_checkpoint()
         self.kb = KnowledgeBase(settings["config"], read_only=True, snapshot=path)
-        self.kb.version = version
+        self.kb.follow(version)  # opened on that generation's checkpoint already
         self._current: tuple[int, Path | None] = (version, path)
         self._retired: list[tuple[int, Path | None]] = []
         self._running: Counter = Counter()  # generation a running request started on -> requests
@@ -433,7 +433,7 @@ def forward(port: int, environ) -> tuple[str, list[tuple[str, str]], bytes]:
 
 
 def _reader_main(fd: int) -> None:
-    _die_with_parent()
+    die_with_parent()
     conn = Connection(fd)
     settings = conn.recv()
     one_thread()
