@@ -49,6 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_archive  # noqa: E402
 from benchmarks_md import ROOT, update_block  # noqa: E402
 
+from igfkg.ingest_run import FLUSH_TRIPLES  # noqa: E402
+
 SOURCES = sorted((ROOT / "tests" / "fixtures" / "documents" / "dev").glob("*.txt")) + \
     sorted((ROOT / "tests" / "fixtures" / "documents" / "merge").glob("*.txt")) + \
     sorted((ROOT / "tests" / "data" / "reports").glob("*.txt")) + [ROOT / "samples" / "igf2013-workshop-41.txt"]
@@ -392,9 +394,11 @@ def memory_only(args) -> None:
         "ingesting process; the same less the passage index (the FAISS indexes the parent holds for writing, "
         "sampled after each document, the largest difference kept); of its largest worker.", "",
         *_memory_table(runs), "",
-        "What grows apart from the index is the store's (Oxigraph on RocksDB, flushed every 50,000 triples and "
-        "reopened every fifth flush; see *Ingest throughput*) and malloc's: igfkg/ingest_run.py maps blocks of a "
-        "MiB or more and keeps two arenas, which lowered the curve but did not flatten it."], Path(args.output))
+        "What could grow with the archive apart from the index is the store's memory (Oxigraph on RocksDB): it "
+        f"is flushed every {FLUSH_TRIPLES:,} triples and closed and opened again at each flush, because the "
+        "lookups each report makes fill RocksDB's block caches (32 MiB, and 128 MiB for the string table) with "
+        "more distinct blocks the larger the store; and malloc's: igfkg/ingest_run.py maps blocks of a MiB or "
+        "more and keeps two arenas."], Path(args.output))
 
 
 def _line(run: dict) -> str:
@@ -500,13 +504,12 @@ def _write(path: Path, args, runs: dict, encode: list, rerun: dict, killed: dict
         *_memory_table({size: runs[jobs], **big}, model),
     ]
     lines += ["", "The parent's memory apart from the index is the store's (Oxigraph on RocksDB), Python's and the "
-              "libraries'. The store is flushed every 50,000 triples written (its memory tables otherwise held what "
-              "was written: the parent's peak went from 272 MiB at 50 documents to 892 MiB at 800 before flushes, "
-              "2026-11-29), closed and opened again every fifth flush (RocksDB keeps the index blocks of the table "
-              "files it opened, and its block cache fills: a replay of the 1,000-document store's graphs into a "
-              "store of 7,000 documents' worth, the store alone, peaked at 223 MiB per thousand documents at first "
-              "and 275 MiB at the end without it, 219 and 252 MiB with it), and the memory freed is given back to "
-              "the system after each flush (glibc kept about 120 MiB of freed memory tables)."]
+              f"libraries'. The store is flushed every {FLUSH_TRIPLES:,} triples written (its memory tables otherwise "
+              "held what was written: the parent's peak went from 272 MiB at 50 documents to 892 MiB at 800 before "
+              "flushes, 2026-11-29), and closed and opened again at each flush (the lookups each report makes fill RocksDB's "
+              "block caches, with more distinct blocks the larger the store; see *Ingest memory by the size of the "
+              "archive*), and the memory freed is given back to the system after each flush (glibc kept about 120 "
+              "MiB of freed memory tables)."]
     if index:
         lines += ["", f"### The approximate index at {index['passages']:,} passages", "",
                   f"{index['passages']:,} random unit vectors of 512 dimensions (the `use` width) in the exact index "

@@ -41,14 +41,17 @@ CHECKPOINT_SHARE = 0.05
 #: Triples written between flushes of the store: Oxigraph (RocksDB) keeps
 #: what was written in memory tables until flushed; flushing by what was
 #: written keeps that memory within the same bound whatever the documents'
-#: sizes. Every REOPEN_FLUSHES flushes the store is closed and opened again
-#: (KnowledgeBase.reopen_store): RocksDB's block cache and the index blocks
-#: of the table files it opened otherwise fill as the store grows, so the
-#: parent's memory goes through the same cycle whether a run is short or
-#: long. After each flush the memory freed is given back to the system
-#: (glibc keeps the freed memory tables otherwise).
-FLUSH_TRIPLES = 50_000
-REOPEN_FLUSHES = 5
+#: sizes. At each flush the store is closed and opened again
+#: (KnowledgeBase.reopen_store, some 15 ms): the lookups each report makes
+#: (its strings, its sessions' people) fill RocksDB's block caches (32 MiB,
+#: and 128 MiB for the string table), and the larger the store the more
+#: distinct blocks they touch, so without it the parent's memory grows with
+#: the archive until the caches are full. The shorter the stretch between
+#: two, the less they fill (what the store held at a reopen, 1,000 generated
+#: documents: 36-42 MiB every 20,000 triples, 46-63 every 50,000). After
+#: each flush the memory freed is given back to the system (glibc keeps the
+#: freed memory tables otherwise).
+FLUSH_TRIPLES = 20_000
 
 
 @dataclass
@@ -66,7 +69,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     (summed over workers), identity, triples, write, checkpoint."""
     timings = {} if timings is None else timings
     workers = max(1, min(jobs, len(files)))
-    interval, checkpoint, unflushed, flushes = CHECKPOINT_SECONDS, time.monotonic(), 0, 0
+    interval, checkpoint, unflushed = CHECKPOINT_SECONDS, time.monotonic(), 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
     _bound_free_memory()
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
@@ -75,8 +78,8 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
             outcome = _write(kb, item, replace or bool(report_id), timings, journal)
             unflushed += outcome.result.triples if outcome.result else 0
             if unflushed >= FLUSH_TRIPLES:
-                flushes, unflushed = flushes + 1, 0
-                _timed(timings, "checkpoint", kb.reopen_store if flushes % REOPEN_FLUSHES == 0 else kb.store.flush)
+                unflushed = 0
+                _timed(timings, "checkpoint", kb.reopen_store)
                 _release_free_memory()
             yield outcome
             if time.monotonic() - checkpoint > interval:

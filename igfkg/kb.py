@@ -153,13 +153,15 @@ class KnowledgeBase:
         del self.store
 
     def reopen_store(self) -> None:
-        """Close the embedded store and open it again, as a long ingest does
-        now and then: RocksDB keeps the index blocks of every table file it
-        has opened in memory, outside its cache, so a run's memory would
-        otherwise grow with the store (bench/bench_ingest.py)."""
-        if self.config.store or self.read_only:
+        """Flush the store; the embedded one is also closed and opened again,
+        as a long ingest does at each flush: RocksDB's block caches fill with
+        what lookups read, more of them the larger the store, so a run's
+        memory would otherwise grow with the archive (bench/bench_ingest.py)."""
+        if self.read_only:
             return
         self.store.flush()
+        if self.config.store:  # a server's store: nothing of it lives here
+            return
         self.store = None  # the last reference: RocksDB closes before it opens again
         self.store = ox.Store(str(self.config.store_path))
 
