@@ -188,12 +188,22 @@ def test_sigint_stops_every_process(spare):
         assert_all_stop(base, signal.SIGINT)
 
 
-def test_one_worker_is_one_process(spare):
+def test_one_worker_is_one_process_on_one_thread(spare):
+    from igfkg.config import one_thread_environment
+
     with serve_process(spare, "--workers", "1", "--max-queries", "1") as base:
         response = requests.get(base + SEARCH, timeout=30)
         assert response.status_code == 200 and WORKER_HEADER not in response.headers
+        children = [pid for pid in descendants(base.process.pid) if alive(pid)]
         assert not any("igfkg.workers" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-                       for pid in descendants(base.process.pid) if alive(pid))
+                       for pid in children)
+        # --workers 1 uses one core, as each of N workers does: the environment
+        # was limited before the server started its query processes, which inherit it.
+        environments = [set(Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace").split("\0"))
+                        for pid in children]
+        assert environments
+        wanted = {f"{name}={value}" for name, value in one_thread_environment().items()}
+        assert all(wanted <= environment for environment in environments)
 
 
 def test_the_writer_refuses_a_port_another_program_holds(spare):
