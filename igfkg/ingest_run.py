@@ -48,7 +48,10 @@ CHECKPOINT_SHARE = 0.05
 #: distinct blocks they touch, so without it the parent's memory grows with
 #: the archive until the caches are full. The shorter the stretch between
 #: two, the less they fill (what the store held at a reopen, 1,000 generated
-#: documents: 36-42 MiB every 20,000 triples, 46-63 every 50,000). After
+#: documents: 36-42 MiB every 20,000 triples, 46-63 every 50,000). What
+#: still grows with the store (about 6 KiB a document, BENCHMARKS.md) is
+#: held while it is open whatever the cadence: by all appearances the index
+#: blocks of its table files, which RocksDB keeps outside its caches. After
 #: each flush the memory freed is given back to the system (glibc keeps the
 #: freed memory tables otherwise).
 FLUSH_TRIPLES = 20_000
