@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmarks_md import ROOT, update_block  # noqa: E402
 
-from igfkg.config import one_thread_environment  # noqa: E402
+from igfkg.config import environment, one_thread_environment  # noqa: E402
 from igfkg.workers import default_workers  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "search-eval.jsonl"
@@ -66,9 +66,8 @@ WORKLOADS = {"encoder, one query at a time": _encode, "pure Python": _python}
 
 def measure(workload: str, processes: int, seconds: float) -> float:
     """Total rate per second of ``processes`` processes running the workload at once."""
-    os.environ.update(one_thread_environment())  # inherited by the spawned processes
     context = multiprocessing.get_context("spawn")
-    with context.Pool(processes) as pool:
+    with environment(one_thread_environment()), context.Pool(processes) as pool:  # the pool inherits it
         start_at = time.time() + 20  # time for every process to load the model
         counts = pool.starmap(WORKLOADS[workload], [(seconds, start_at)] * processes)
     return sum(counts) / seconds
