@@ -54,15 +54,30 @@ def shot(driver, name):
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
-def click_and_load(driver, element) -> None:
-    """Click a link or button and wait until the next page has replaced this one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+def mark_page(driver) -> None:
+    """Mark the page shown now, so that wait_for_next_page can tell when another has replaced it."""
+    driver.execute_script("window.__igfkgOldPage = true;")
+
+
+def wait_for_next_page(driver) -> None:
+    """Wait until a document without the mark of ``mark_page`` has finished loading.
+
+    Chromedriver can answer a question about the old page with an "unknown error" while the
+    navigation swaps documents (not only with a stale-element error), so driver errors during the
+    wait mean "not yet"; a page that never arrives still fails, as a timeout.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return !window.__igfkgOldPage && document.readyState === 'complete';"))
+
+
+def click_and_load(driver, element) -> None:
+    """Click a link or button and wait until the next page has replaced this one and finished loading."""
+    mark_page(driver)
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
+    wait_for_next_page(driver)
 
 
 def no_dialog(driver) -> bool:

@@ -11,7 +11,7 @@ import pytest
 
 from igfkg.web import create_app
 from conftest import ROOT, serve_app
-from test_browser import CHROMEDRIVER, browser, click_and_load  # noqa: F401  (the shared Chromium fixture)
+from test_browser import CHROMEDRIVER, browser, click_and_load, mark_page, wait_for_next_page  # noqa: F401  (the shared Chromium fixture)
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 NODE_MODULES = ROOT / "node_modules"
@@ -163,7 +163,6 @@ def screenshot(driver, name: str, height: int = 1300, element: str | None = None
 def test_network_draws_the_nodes_and_a_click_opens_a_nodes_page(site, client, browser):  # noqa: F811
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(site + network_page(client))
     wait_for_network(browser)
@@ -179,9 +178,11 @@ def test_network_draws_the_nodes_and_a_click_opens_a_nodes_page(site, client, br
     canvas = browser.find_element(By.ID, "network-canvas")
     x, y = browser.execute_script(
         "var p = window.igfkgNetwork.getElementById(arguments[0]).renderedPosition(); return [p.x, p.y];", target)
+    mark_page(browser)
     ActionChains(browser).move_to_element_with_offset(canvas, int(x - canvas.size["width"] / 2),
                                                       int(y - canvas.size["height"] / 2)).click().perform()
-    WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/id/person/anriette-esterhuysen"))
+    wait_for_next_page(browser)
+    assert browser.current_url.endswith("/id/person/anriette-esterhuysen")
     assert browser.find_element(By.ID, "label").text == "Anriette Esterhuysen"
 
 
@@ -189,7 +190,6 @@ def test_network_draws_the_nodes_and_a_click_opens_a_nodes_page(site, client, br
 def test_network_keyboard_tab_arrows_and_enter(site, client, browser):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(site + "/graph/view?iri=" + SESSION)
     wait_for_network(browser)
@@ -210,8 +210,10 @@ def test_network_keyboard_tab_arrows_and_enter(site, client, browser):  # noqa: 
     browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
     assert browser.switch_to.active_element == links[1]
     href = links[1].get_attribute("href")
+    mark_page(browser)
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 20).until(lambda d: d.current_url == href)
+    wait_for_next_page(browser)
+    assert browser.current_url == href
 
 
 @marked(*BROWSER)
