@@ -174,6 +174,8 @@ class PassageIndex:
             self._exact = None
         approx = self.directory / "approximate.faiss"
         self._approximate = faiss.read_index(str(approx)) if approx.exists() else None
+        held = faiss.vector_to_array(self._exact.id_map) if self._exact is not None else []
+        self._largest_held = int(held.max()) if len(held) else 0
         self._writable = True
         self._mapped = {}
 
@@ -231,11 +233,15 @@ class PassageIndex:
                      row.get("kind"), row.get("speaker")))
                 new_ids.append(cursor.lastrowid)
         self._step("index-rows")
-        self._remove_vectors(old + new_ids)  # new ids too: an id is never held twice
+        # New ids too, should the index hold one (an id is never held twice);
+        # only those it may hold: a removal scans the whole index and
+        # rebuilds its id map, and ids only grow (AUTOINCREMENT).
+        self._remove_vectors(old + [i for i in new_ids if i <= self._largest_held])
         if new_ids:
             ids = np.asarray(new_ids, dtype=np.int64)
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
             self._exact.add_with_ids(vectors, ids)
+            self._largest_held = max(self._largest_held, max(new_ids))
             if self._approximate is not None:
                 self._approximate.add_with_ids(vectors, ids)
         self._maybe_build_approximate()

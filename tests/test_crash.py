@@ -72,6 +72,25 @@ def test_the_index_never_holds_an_id_twice(kb):
     assert index._exact.ntotal == index.count()
 
 
+def test_a_vector_left_under_the_next_id_is_replaced_not_held_twice(home):
+    """The index removes before adding only the ids it may hold (a removal
+    scans it whole); a vector a crashed write left under the id SQLite hands
+    out next is one of them, whether the index was just opened or not."""
+    with KnowledgeBase(load_config(home)) as kb:
+        kb.ingest_file(SAMPLE)
+        index = kb.index
+        (next_id,) = index.db.execute("SELECT seq + 1 FROM sqlite_sequence WHERE name = 'passages'").fetchone()
+        index._exact.add_with_ids(np.zeros((1, index._exact.d), dtype=np.float32), np.array([next_id], dtype=np.int64))
+        index.flush()
+    with KnowledgeBase(load_config(home)) as kb:
+        kb.ingest_file(REPORTS / "igf2015-ws88-idn.txt")
+        assert kb.index.vector_problems()["duplicates"] == set()
+        first = kb.index.db.execute("SELECT MIN(id) FROM passages WHERE report = 'igf2015-ws88-idn'").fetchone()[0]
+        assert first == next_id
+        assert np.abs(kb.index._exact.reconstruct(next_id)).sum() > 0  # the report's vector, not the stray zeros
+    assert state(home)[1]["igf2015-ws88-idn"] == 12
+
+
 def test_cli_check(home):
     assert run(home, "ingest", str(SAMPLE)).returncode == 0
     result = run(home, "check")
