@@ -255,8 +255,9 @@ def ivf_flat(vectors: np.ndarray):
 def fill_index(home: Path, rows: list[dict], vectors: np.ndarray, batch: int = 0) -> dict:
     """A PassageIndex at ``home``/index holding every row, written one report
     at a time as ingest writes them (or ``batch`` passages at a time, under
-    one report name each: faster, since every write scans the exact index to
-    remove the report's old ids), then the HNSW index; the seconds each took."""
+    one report name each: fewer writes, each with its SQLite transaction and
+    FAISS calls; before 8a37637 every write also scanned the exact index to
+    remove ids it could not hold), then the HNSW index; the seconds each took."""
     from igfkg.search.index import PassageIndex
 
     from igfkg.config import load_config

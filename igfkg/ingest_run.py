@@ -49,11 +49,13 @@ CHECKPOINT_SHARE = 0.05
 #: the archive until the caches are full. The shorter the stretch between
 #: two, the less they fill (what the store held at a reopen, 1,000 generated
 #: documents: 36-42 MiB every 20,000 triples, 46-63 every 50,000). What
-#: still grows with the store (about 6 KiB a document, BENCHMARKS.md) is
-#: held while it is open whatever the cadence: by all appearances the index
-#: blocks of its table files, which RocksDB keeps outside its caches. After
-#: each flush the memory freed is given back to the system (glibc keeps the
-#: freed memory tables otherwise).
+#: still grows with the archive (about 7 KiB a document, BENCHMARKS.md) is
+#: the same whatever the cadence, and is not memory the store or anything
+#: else still holds (heaptrack: the live allocations apart from FAISS's are
+#: level from 300 to 1,000 documents): by elimination, freed memory that
+#: malloc and Python keep in partly used pages. After each flush the memory freed is given back to
+#: the system as far as it can be (glibc keeps the freed memory tables
+#: otherwise).
 FLUSH_TRIPLES = 20_000
 
 
