@@ -14,7 +14,6 @@ total rate over one process's rate. Run it alone (`flock
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import sys
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmarks_md import ROOT, update_block  # noqa: E402
 
 from igfkg.config import environment, one_thread_environment  # noqa: E402
+from igfkg.evaluation import load_jsonl  # noqa: E402
 from igfkg.workers import default_workers  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "search-eval.jsonl"
@@ -34,7 +34,7 @@ def _encode(seconds: float, start_at: float) -> int:
     """Queries encoded one at a time in ``seconds``, starting at ``start_at``."""
     from igfkg.search.encoders import get_encoder
 
-    queries = [json.loads(line)["q"] for line in QUERIES.read_text(encoding="utf-8").splitlines() if line]
+    queries = [q["q"] for q in load_jsonl(QUERIES)]
     encoder = get_encoder("use")
     encoder.encode(queries[:2], query=True)  # loaded before the clock
     return _run(lambda i: encoder.encode([queries[i % len(queries)]], query=True), seconds, start_at)

@@ -39,7 +39,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmarks_md import ROOT, update_block  # noqa: E402
 
-from igfkg.evaluation import ask_corpus_paths  # noqa: E402
+from igfkg.evaluation import ask_corpus_paths, load_jsonl  # noqa: E402
 from igfkg.web.local import serve_process  # noqa: E402
 from igfkg.workers import WORKER_HEADER, default_workers  # noqa: E402
 
@@ -76,8 +76,8 @@ end
 
 
 def _paths() -> dict[str, list[str]]:
-    searches = [json.loads(line)["q"] for line in SEARCH_QUERIES.read_text(encoding="utf-8").splitlines() if line]
-    questions = [json.loads(line)["q"] for line in ASK_QUESTIONS.read_text(encoding="utf-8").splitlines() if line]
+    searches = [q["q"] for q in load_jsonl(SEARCH_QUERIES)]
+    questions = [q["q"] for q in load_jsonl(ASK_QUESTIONS)]
     return {"/api/search": [f"/api/search?k=10&q={quote(q)}" for q in searches],
             "/api/ask": [f"/api/ask?q={quote(q)}" for q in questions]}
 

@@ -53,9 +53,9 @@ CHECKPOINT_SHARE = 0.05
 #: the same whatever the cadence, and is not memory the store or anything
 #: else still holds (heaptrack: the live allocations apart from FAISS's are
 #: level from 300 to 1,000 documents): by elimination, freed memory that
-#: malloc and Python keep in partly used pages. After each flush the memory freed is given back to
-#: the system as far as it can be (glibc keeps the freed memory tables
-#: otherwise).
+#: malloc and Python keep in partly used pages. After each flush the memory
+#: freed is given back to the system as far as it can be (glibc keeps the
+#: freed memory tables otherwise).
 FLUSH_TRIPLES = 20_000
 
 

@@ -112,6 +112,7 @@ class PassageIndex:
         self._check_model()
         self._exact = None
         self._approximate = None
+        self._largest_held = 0  # the largest id the exact index holds (ids only grow)
         self._writable = False  # both FAISS files in memory, ready for writes
         self._mapped: dict[str, tuple] = {}  # searching: the files mapped, by name, and their signature
         self._lexical = LexicalIndex(directory / "lexical")

@@ -11,7 +11,8 @@ import pytest
 
 from igfkg.web import create_app
 from conftest import ROOT, serve_app
-from test_browser import CHROMEDRIVER, browser, click_and_load, mark_page, wait_for_next_page  # noqa: F401  (the shared Chromium fixture)
+from test_browser import (CHROMEDRIVER, browser, click_and_load, mark_page,  # noqa: F401  (browser: the shared Chromium fixture)
+                          wait_for_next_page)
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 NODE_MODULES = ROOT / "node_modules"
