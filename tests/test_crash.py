@@ -75,7 +75,7 @@ def test_the_index_never_holds_an_id_twice(kb):
 def test_a_vector_left_under_the_next_id_is_replaced_not_held_twice(home):
     """The index removes before adding only the ids it may hold (a removal
     scans it whole); a vector a crashed write left under the id SQLite hands
-    out next is one of them, whether the index was just opened or not."""
+    out next is one of them, as the index finds it when opened again."""
     with KnowledgeBase(load_config(home)) as kb:
         kb.ingest_file(SAMPLE)
         index = kb.index
