@@ -52,10 +52,12 @@ CHECKPOINT_SHARE = 0.05
 #: still grows with the archive (about 7 KiB a document, BENCHMARKS.md) is
 #: the same whatever the cadence, and is not memory the store or anything
 #: else still holds (heaptrack: the live allocations apart from FAISS's are
-#: level from 300 to 1,000 documents): by elimination, freed memory that
-#: malloc and Python keep in partly used pages. After each flush the memory
-#: freed is given back to the system as far as it can be (glibc keeps the
-#: freed memory tables otherwise).
+#: level from 300 to 1,000 documents), nor the passage index's (it grows
+#: as much without it): freed memory glibc keeps in the arenas of threads
+#: other than the main one, and on jemalloc it still grew, by less
+#: (BENCHMARKS.md). After each flush the memory freed is given back to the
+#: system as far as it can be (glibc keeps the freed memory tables
+#: otherwise).
 FLUSH_TRIPLES = 20_000
 
 
@@ -123,10 +125,12 @@ def _bound_free_memory() -> None:
     """Keep the memory malloc holds free from growing over a long run
     (glibc only): blocks of a MiB or more (a document's vectors and records
     from the workers, buffers) are mapped and given back when freed, instead
-    of staying in the heap at glibc's adaptive threshold; and the store's
-    threads share two arenas instead of one each. Measured over 3,000
-    generated documents: the parent's peak apart from the index went from
-    229 MiB at 1,000 to 264 at 3,000 without it, 209 to 224 with it."""
+    of staying in the heap at glibc's adaptive threshold; and threads
+    started from now on take no new arena (those that already have one,
+    the store's among them, keep it: six were in use during a run).
+    Measured over 3,000 generated documents: the parent's peak apart from
+    the index went from 229 MiB at 1,000 to 264 at 3,000 without it, 209 to
+    224 with it."""
     libc = _glibc()
     if libc is not None:
         libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
