@@ -80,10 +80,11 @@ def documents_in(folder: Path) -> list[Path]:
 
 def variant_ingest(home: str, folder: str, jobs: int) -> dict:
     from igfkg.config import load_config
-    from igfkg.ingest_run import ingest_files
+    from igfkg.ingest_run import bound_free_memory, ingest_files
     from igfkg.kb import KnowledgeBase
     from igfkg.search.index import PassageIndex
 
+    bound_free_memory()  # as `igfkg ingest` does, before the store opens
     files = documents_in(Path(folder))
     timings: dict[str, float] = {}
     counts = {"ingested": 0, "unchanged": 0, "error": 0}

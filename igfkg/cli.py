@@ -128,7 +128,7 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet,
 
     from tqdm import tqdm
 
-    from .ingest_run import ingest_files
+    from .ingest_run import bound_free_memory, ingest_files
 
     files, problems = _collect(paths)
     if report_id and len(files) != 1:
@@ -139,6 +139,7 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet,
     skipped = 0
     stages: dict[str, float] = {}
     began = time.perf_counter()
+    bound_free_memory()  # before the store opens and starts its threads
     with obj.open() as kb, tqdm(total=len(files), desc="ingest", unit="doc", disable=None, file=sys.stderr,
                                 leave=False) as bar:
         for outcome in ingest_files(kb, files, report_id, replace, force, jobs or os.cpu_count() or 1, stages):

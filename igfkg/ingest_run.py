@@ -78,7 +78,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     workers = max(1, min(jobs, len(files)))
     interval, checkpoint, unflushed = CHECKPOINT_SECONDS, time.monotonic(), 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
-    _bound_free_memory()
+    bound_free_memory()  # best before the store opened (see there); here for callers that did not
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
         items = _jobs(kb, files, report_id, replace, force, timings, journal.model)
         for item in prepared_in_order(items, workers):
@@ -121,20 +121,23 @@ def _faiss_threads(threads: int | None):
 _M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8
 
 
-def _bound_free_memory() -> None:
+def bound_free_memory() -> None:
     """Keep the memory malloc holds free from growing over a long run
-    (glibc only): blocks of a MiB or more (a document's vectors and records
-    from the workers, buffers) are mapped and given back when freed, instead
-    of staying in the heap at glibc's adaptive threshold; and threads
-    started from now on take no new arena (those that already have one,
-    the store's among them, keep it: six were in use during a run).
-    Measured over 3,000 generated documents: the parent's peak apart from
-    the index went from 229 MiB at 1,000 to 264 at 3,000 without it, 209 to
-    224 with it."""
+    (glibc only). Called before the store opens (``igfkg ingest`` does):
+    every thread then allocates from the one arena, the main thread's,
+    where what one frees another reuses, instead of each of the store's
+    threads keeping its own with its freed memory; and blocks of a MiB or
+    more (a document's vectors and records from the workers, buffers) are
+    mapped and given back when freed, instead of staying in the heap at
+    glibc's adaptive threshold. A thread that already has an arena keeps
+    it. Measured (BENCHMARKS.md): over 2,000 generated documents without
+    the passage index, the memory after each flush level at 95-96 MiB with
+    one arena, 98 rising to 109 with the store's threads on their own
+    (six arenas)."""
     libc = _glibc()
     if libc is not None:
         libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
-        libc.mallopt(_M_ARENA_MAX, 2)
+        libc.mallopt(_M_ARENA_MAX, 1)
 
 
 def _release_free_memory() -> None:
