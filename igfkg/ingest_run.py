@@ -49,13 +49,11 @@ CHECKPOINT_SHARE = 0.05
 #: the archive until the caches are full. The shorter the stretch between
 #: two, the less they fill (what the store held at a reopen, 1,000 generated
 #: documents: 36-42 MiB every 20,000 triples, 46-63 every 50,000). What
-#: still grows with the archive (about 7 KiB a document, BENCHMARKS.md) is
-#: the same whatever the cadence, and is not memory the store or anything
-#: else still holds (heaptrack: the live allocations apart from FAISS's are
-#: level from 300 to 1,000 documents), nor the passage index's (it grows
-#: as much without it): freed memory glibc keeps in the arenas of threads
-#: other than the main one, and on jemalloc it still grew, by less
-#: (BENCHMARKS.md). After each flush the memory freed is given back to the
+#: grew with the archive whatever the cadence was not memory anything held
+#: (heaptrack) nor the passage index's, but freed memory glibc kept in the
+#: arenas of the store's threads: bound_free_memory has every thread use one.
+#: What still grows (about 5 KiB a document, BENCHMARKS.md) is in the peaks
+#: between flushes. After each flush the memory freed is given back to the
 #: system as far as it can be (glibc keeps the freed memory tables
 #: otherwise).
 FLUSH_TRIPLES = 20_000
