@@ -76,7 +76,6 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     workers = max(1, min(jobs, len(files)))
     interval, checkpoint, unflushed = CHECKPOINT_SECONDS, time.monotonic(), 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
-    bound_free_memory()  # best before the store opened (see there); here for callers that did not
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
         items = _jobs(kb, files, report_id, replace, force, timings, journal.model)
         for item in prepared_in_order(items, workers):
@@ -121,7 +120,8 @@ _M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8
 
 def bound_free_memory() -> None:
     """Keep the memory malloc holds free from growing over a long run
-    (glibc only). Called before the store opens (``igfkg ingest`` does):
+    (glibc only). For whoever opens the store, before it opens (``igfkg
+    ingest`` and the benchmark do; ingest_files gets the store open):
     every thread then allocates from the one arena, the main thread's,
     where what one frees another reuses, instead of each of the store's
     threads keeping its own with its freed memory; and blocks of a MiB or
