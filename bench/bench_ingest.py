@@ -84,8 +84,8 @@ def variant_ingest(home: str, folder: str, jobs: int) -> dict:
     from igfkg.kb import KnowledgeBase
     from igfkg.search.index import PassageIndex
 
-    bound_free_memory()  # as `igfkg ingest` does, before the store opens
     files = documents_in(Path(folder))
+    bound_free_memory(min(jobs, len(files)))  # as `igfkg ingest` does, before the store opens
     timings: dict[str, float] = {}
     counts = {"ingested": 0, "unchanged": 0, "error": 0}
     passages = 0

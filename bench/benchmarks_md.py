@@ -67,8 +67,21 @@ def keep_unmeasured(old: list[str], new: list[str]) -> list[str]:
             out[last + 1:last + 1] = kept
     for header, rows in missing_tables:
         separator = "| " + " | ".join("---" for _ in header.strip("|").split("|")) + " |"
-        out += ["", f"Not re-measured in this run (figures from {when}):", "", header, separator, *rows]
+        out += ["", f"{_CARRIED} {_measured_on(old, header, when)}):", "", header, separator, *rows]
     return out
+
+
+_CARRIED = "Not re-measured in this run (figures from"
+
+
+def _measured_on(old: list[str], header: str, when: str) -> str:
+    """The date a table was measured: the one its note gives when an
+    earlier run already carried it over, else ``when``."""
+    at = old.index(header)
+    for line in reversed(old[max(0, at - 3):at]):
+        if line.startswith(_CARRIED):
+            return line[len(_CARRIED):].strip(" ):")
+    return when
 
 
 def median_ms(fn, repeat: int) -> float:

@@ -139,10 +139,11 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet,
     skipped = 0
     stages: dict[str, float] = {}
     began = time.perf_counter()
-    bound_free_memory()  # before the store opens and starts its threads
+    jobs = jobs or os.cpu_count() or 1
+    bound_free_memory(min(jobs, len(files)))  # before the store opens and starts its threads
     with obj.open() as kb, tqdm(total=len(files), desc="ingest", unit="doc", disable=None, file=sys.stderr,
                                 leave=False) as bar:
-        for outcome in ingest_files(kb, files, report_id, replace, force, jobs or os.cpu_count() or 1, stages):
+        for outcome in ingest_files(kb, files, report_id, replace, force, jobs, stages):
             bar.update(1)
             path = outcome.path
             if outcome.status == "error":

@@ -35,3 +35,15 @@ def test_a_row_measured_again_replaces_the_kept_one(tmp_path):
     benchmarks_md.update_block("load", FIRST, page)
     text = page.read_text(encoding="utf-8")
     assert "not re-measured" not in text and text.count("| ask | 20 ms |") == 1
+
+
+def test_a_table_carried_over_twice_keeps_the_date_it_was_measured(tmp_path):
+    page = tmp_path / "BENCHMARKS.md"
+    benchmarks_md.update_block("load", FIRST, page)
+    for day in ("2026-02-03", "2026-03-04"):  # the memory table measured in neither run
+        benchmarks_md.update_block("load", ["## Load", "", f"Command: `python bench/x.py` ({day}).", "",
+                                            "| route | p50 |", "| --- | ---: |", "| search | 12 ms |",
+                                            "| ask | 21 ms |"], page)
+    text = page.read_text(encoding="utf-8")
+    assert "Not re-measured in this run (figures from 2026-01-02):" in text and "| before | 300 |" in text
+    assert "figures from 2026-02-03" not in text and text.count("| before | 300 |") == 1
