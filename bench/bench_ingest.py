@@ -80,12 +80,12 @@ def documents_in(folder: Path) -> list[Path]:
 
 def variant_ingest(home: str, folder: str, jobs: int) -> dict:
     from igfkg.config import load_config
-    from igfkg.ingest_run import bound_free_memory, ingest_files
+    from igfkg.ingest_run import bound_free_memory, ingest_files, worker_processes
     from igfkg.kb import KnowledgeBase
     from igfkg.search.index import PassageIndex
 
     files = documents_in(Path(folder))
-    bound_free_memory(min(jobs, len(files)))  # as `igfkg ingest` does, before the store opens
+    bound_free_memory(worker_processes(jobs, files))  # as `igfkg ingest` does, before the store opens
     timings: dict[str, float] = {}
     counts = {"ingested": 0, "unchanged": 0, "error": 0}
     passages = 0

@@ -128,7 +128,7 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet,
 
     from tqdm import tqdm
 
-    from .ingest_run import bound_free_memory, ingest_files
+    from .ingest_run import bound_free_memory, ingest_files, worker_processes
 
     files, problems = _collect(paths)
     if report_id and len(files) != 1:
@@ -140,7 +140,7 @@ def ingest(obj: Context, paths, report_id, replace, jobs, force, timings, quiet,
     stages: dict[str, float] = {}
     began = time.perf_counter()
     jobs = jobs or os.cpu_count() or 1
-    bound_free_memory(min(jobs, len(files)))  # before the store opens and starts its threads
+    bound_free_memory(worker_processes(jobs, files))  # before the store opens and starts its threads
     with obj.open() as kb, tqdm(total=len(files), desc="ingest", unit="doc", disable=None, file=sys.stderr,
                                 leave=False) as bar:
         for outcome in ingest_files(kb, files, report_id, replace, force, jobs, stages):

@@ -73,7 +73,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     gets seconds per stage: read, decode, parse, ner load, ner, gate, embed
     (summed over workers), identity, triples, write, checkpoint."""
     timings = {} if timings is None else timings
-    workers = max(1, min(jobs, len(files)))
+    workers = worker_processes(jobs, files)
     interval, checkpoint, unflushed = CHECKPOINT_SECONDS, time.monotonic(), 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
@@ -94,6 +94,12 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
                 checkpoint = time.monotonic()
         _timed(timings, "checkpoint", kb.flush_batch)
     journal.clear()
+
+
+def worker_processes(jobs: int, files: list) -> int:
+    """How many worker processes ingest_files runs for ``files`` at
+    ``--jobs``; one means none: it reads and embeds in this process."""
+    return max(1, min(jobs, len(files)))
 
 
 @contextmanager
@@ -133,8 +139,8 @@ def bound_free_memory(jobs: int) -> None:
     one arena, 98 rising to 109 with the store's threads on their own
     (six arenas).
 
-    Only when ``jobs`` (the worker processes ingest will run) is more than
-    one: with one, this process also embeds, on one thread per core, and
+    Only when ``jobs`` (worker_processes: what ingest_files will run) is
+    more than one: with one, this process also embeds, on one thread per core, and
     those threads waiting on the one arena's lock made ingest slower
     (measured, 200 generated documents: 51 s against 44, embedding 27 s
     against 21); with workers, where the model runs, it made no
