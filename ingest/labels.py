@@ -67,8 +67,28 @@ def _spaces(text: str) -> str:
 
 
 def _alternation(labels: dict) -> re.Pattern | None:
+    """One pattern for all labels, words apart by any whitespace; at a
+    position the longest label that ends a word wins. Written as a trie
+    (labels sharing a start share its pattern), which the regex engine
+    scans in a fraction of the time of a flat list of thousands of labels."""
     if not labels:
         return None
-    parts = [r"\s+".join(re.escape(word) for word in label.split(" "))
-             for label in sorted(labels, key=len, reverse=True)]
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+    trie: dict = {}
+    for label in labels:
+        node = trie
+        for ch in label:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a label ends here
+    return re.compile(r"(?<![\w])" + _trie_pattern(trie) + r"(?![\w])")
+
+
+def _trie_pattern(node: dict) -> str:
+    """The pattern of a trie node: longer continuations are tried before a
+    label ending here, so that the longest matching label wins."""
+    branches = [(r"\s+" if ch == " " else re.escape(ch)) + _trie_pattern(child)
+                for ch, child in node.items() if ch]
+    if "" in node:
+        branches.append("")
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"

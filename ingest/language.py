@@ -12,7 +12,7 @@ MIN_SCORE = 0.5
 def detect_language(text: str) -> tuple[str, float]:
     """(ISO 639-1 code, score) for text; ("und", 0.0) when there is nothing to go on."""
     flat = " ".join(text.split())
-    if not any(ch.isalpha() for ch in flat):
+    if not any(map(str.isalpha, flat)):
         return "und", 0.0
     best = detect(flat, model="lite", k=1)[0]
     return str(best["lang"]), float(best["score"])
@@ -20,8 +20,7 @@ def detect_language(text: str) -> tuple[str, float]:
 
 def reliable_language(text: str, fallback: str) -> str:
     """The detected language, or ``fallback`` for short or unclear text."""
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < MIN_LETTERS:
+    if sum(map(str.isalpha, text)) < MIN_LETTERS:
         return fallback
     lang, score = detect_language(text)
     return lang if score >= MIN_SCORE and lang != "und" else fallback

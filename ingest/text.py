@@ -11,9 +11,7 @@ def fold(text: str) -> str:
     """Lower case, accents removed, whitespace collapsed: for matching only."""
     if text.isascii():  # the same result, without decomposing character by character
         return _SPACES.sub(" ", text).strip().lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.replace("\u00a0", " ")).strip().lower()
+    return _SPACES.sub(" ", text.translate(_DECOMPOSED)).strip().lower()
 
 
 def slug(text: str) -> str:
@@ -47,3 +45,19 @@ class _FoldedChars(dict):
 
 
 _FOLDED_CHARS = _FoldedChars()
+
+
+class _Decomposed(dict):
+    """Code point -> its compatibility decomposition without combining marks,
+    computed on first use. Decomposing a text is decomposing each character
+    (the reordering NFKD adds moves only combining marks, which go), so a
+    lookup per character gives what normalising the whole text gave, at a
+    fraction of the time of a Python loop over its characters."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        self[code] = stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return stripped
+
+
+_DECOMPOSED = _Decomposed()
