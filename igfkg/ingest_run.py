@@ -8,13 +8,16 @@ model once, and only when it has something to embed), and the
 KnowledgeBase writes each report, in the order of the files, as the one
 writer of the store, while the workers go on with the next files.
 
-Each report is committed on its own (graph transaction, then its index
-rows), so a run stopped at any point keeps every report it finished, each
-with its hash: the next run skips them and goes on with the rest, and
-ends with the graph an uninterrupted run gives. The FAISS files are
-written at checkpoints only; until then each report's vectors are kept in
-the vector journal (igfkg/vector_journal.py), from which the next open
-takes them: a stopped run's finished reports are not embedded again.
+The graphs of new reports are held back and written in bulk at each flush
+of the store (igfkg/unwritten.py), and a report is given out as done only
+once its graph is written, so a run stopped at any point keeps every
+report it gave out, each with its hash: the next run skips them and goes
+on with the rest (a report read but not yet written is read again, its
+index rows dropped by the next open), and ends with the graph an
+uninterrupted run gives. The FAISS files are written at checkpoints only,
+after the graphs; until then each report's vectors are kept in the vector
+journal (igfkg/vector_journal.py), from which the next open takes them: a
+stopped run's finished reports are not embedded again.
 """
 from __future__ import annotations
 
@@ -76,23 +79,27 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     workers = worker_processes(jobs, files)
     interval, checkpoint, unflushed = CHECKPOINT_SECONDS, time.monotonic(), 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
+    held: list[Outcome] = []  # outcomes after the first report whose graph is not written yet
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
         items = _jobs(kb, files, report_id, replace, force, timings, journal.model)
         for item in prepared_in_order(items, workers):
-            outcome = _write(kb, item, replace or bool(report_id), timings, journal)
-            unflushed += outcome.result.triples if outcome.result else 0
+            held.append(_write(kb, item, replace or bool(report_id), timings, journal))
+            unflushed += held[-1].result.triples if held[-1].result else 0
             if unflushed >= FLUSH_TRIPLES:
                 unflushed = 0
-                _timed(timings, "checkpoint", kb.reopen_store)
+                _timed(timings, "checkpoint", kb.reopen_store)  # writes the held-back graphs first
                 _release_free_memory()
-            yield outcome
             if time.monotonic() - checkpoint > interval:
                 seconds = _timed(timings, "checkpoint", kb.flush_batch)
                 journal.clear()  # the FAISS files hold every vector so far
                 _release_free_memory()
                 interval = max(CHECKPOINT_SECONDS, seconds / CHECKPOINT_SHARE)
                 checkpoint = time.monotonic()
+            if not kb.has_unwritten:
+                yield from held
+                held.clear()
         _timed(timings, "checkpoint", kb.flush_batch)
+    yield from held
     journal.clear()
 
 

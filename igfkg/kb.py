@@ -10,7 +10,9 @@ Replacing a report is one SPARQL update: remove from the default graph the
 triples no other graph supports, drop the report's graph, insert the new
 one into both. Oxigraph applies an update in a single transaction: readers
 see the old report or the new one, never a mix, and a failure leaves the
-old one.
+old one. Within a batch (igfkg ingest), the graphs of new reports are held
+back and written in bulk, several at once (igfkg/unwritten.py says which
+lookups must see them first).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ from .config import Config, save_settings
 from .formats import RdfFormat, serialize_quads
 from .iris import Iris
 from .outbound import OutboundRefused, check_outbound, update_reach  # noqa: F401  (OutboundRefused: for callers)
+from .unwritten import UnwrittenGraphs
 from .remote_store import RemoteStoreError
 from .triples import report_quads
 from .vector_journal import VectorJournal
@@ -137,6 +140,7 @@ class KnowledgeBase:
         self.query_runner = None
         self._steps = 0
         self._batch = False  # inside batch(): FAISS files written at flush_batch only
+        self._unwritten = UnwrittenGraphs()  # inside batch(): new report graphs, written in bulk
         if not self.read_only:
             if not config.settings_path.exists():
                 save_settings(config)
@@ -147,6 +151,7 @@ class KnowledgeBase:
 
     def close(self) -> None:
         if not self.read_only:
+            self.write_unwritten()
             self.store.flush()
         if self._index is not None:
             self._index.close()
@@ -159,6 +164,7 @@ class KnowledgeBase:
         memory would otherwise grow with the archive (bench/bench_ingest.py)."""
         if self.read_only:
             return
+        self.write_unwritten()
         self.store.flush()
         if self.config.store:  # a server's store: nothing of it lives here
             return
@@ -191,7 +197,7 @@ class KnowledgeBase:
         """True when the report was read from this file name, with these
         bytes (sha256 ``digest``), by this EXTRACTOR_VERSION: reading it
         again would give the same graph."""
-        graph = self.iris.report(report_id)
+        graph = self._written(self.iris.report(report_id))
         found = {q.predicate.value: q.object.value for q in self.store.quads_for_pattern(graph, None, None, graph)
                  if q.predicate.value in _INCREMENTAL}
         return found == {IGF + "contentHash": digest, IGF + "extractorVersion": EXTRACTOR_VERSION,
@@ -253,6 +259,8 @@ class KnowledgeBase:
         of ingest."""
         key = session_key(session)
         node = self.iris.session(key.year, key.kind, key.number, key.title_key, session.report_id)
+        if self._unwritten.mentions([node]) or (key.title_key and self._unwritten.has_title_key(key.title_key)):
+            self.write_unwritten()  # the lookups below read what an earlier document said
         if key.number is not None and any(self.store.quads_for_pattern(node, None, None, None)):
             return node, None
         if key.year and key.title_key:
@@ -276,7 +284,7 @@ class KnowledgeBase:
         for person in people:
             node = self.iris.person(person.key)
             known = next((q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(SCHEMA + "name"), None, None)
-                          if q.graph_name not in (graph, ox.DefaultGraph())), None)
+                          if q.graph_name not in (graph, ox.DefaultGraph())), None) or self._unwritten.name_of(node)
             if known is not None and known != person.name:
                 mapping[person.key] = (person.key, known)
         return mapping
@@ -285,6 +293,8 @@ class KnowledgeBase:
         """(key, name) of the people earlier documents tie to these sessions."""
         if not sessions:
             return []
+        if self._unwritten.mentions(sessions):
+            self.write_unwritten()
         values = " ".join(str(s) for s in sessions)
         rows = self.store.query(
             f"SELECT DISTINCT ?p ?name WHERE {{ VALUES ?s {{ {values} }} "
@@ -316,7 +326,12 @@ class KnowledgeBase:
         """One transaction: nodes renamed in every graph (``moves``: old, new),
         the report's graph dropped with what only it supported, the new one
         inserted into it and into the default graph. ``quads`` are in ``graph``."""
+        if moves or graph in self._unwritten.graphs:
+            self.write_unwritten()  # renames and replacements read and change what is written
         if not moves and isinstance(self.store, ox.Store) and not self.store.contains_named_graph(graph):
+            if self._batch:  # held back, written in bulk with the next ones (igfkg/unwritten.py)
+                self._unwritten.add(graph, quads)
+                return
             # A new graph: nothing to drop or rename, and extend (one
             # transaction too) spares writing and parsing an update's text
             # (measured: a fifth of the time of writing a report's graph).
@@ -395,10 +410,33 @@ class KnowledgeBase:
             self.index.autosave = True
 
     def flush_batch(self) -> None:
-        """Write the FAISS files and clear the intent (a checkpoint of a batch)."""
+        """Write the held-back graphs, then the FAISS files, and clear the
+        intent (a checkpoint of a batch). In that order: after a crash, a
+        report whose graph was not written has no vectors in the FAISS files
+        either, so the next open finds its rows (reconcile) and, finding no
+        graph, drops them."""
+        self.write_unwritten()
         if self.pending_path.exists():
             self.index.flush()
             self.pending_path.unlink(missing_ok=True)
+
+    def write_unwritten(self) -> None:
+        """Write the report graphs a batch held back, in one bulk write (as
+        one: under a million quads, Oxigraph adds its files to the store at once)."""
+        if self._unwritten:
+            self.store.bulk_extend(self._unwritten.quads)
+            self._unwritten.clear()
+            self._step("graphs")
+
+    @property
+    def has_unwritten(self) -> bool:
+        return bool(self._unwritten)
+
+    def _written(self, graph: ox.NamedNode) -> ox.NamedNode:
+        """``graph``, written first if a batch held it back."""
+        if graph in self._unwritten.graphs:
+            self.write_unwritten()
+        return graph
 
     def _step(self, name: str) -> None:
         """A write step is done. Tests set IGFKG_CRASH_AFTER=N to have the
@@ -807,6 +845,7 @@ class KnowledgeBase:
             loaded.append(graph.value)
 
     def _report_source(self, graph: ox.NamedNode) -> str | None:
+        self._written(graph)
         for quad in self.store.quads_for_pattern(graph, ox.NamedNode(IGF + "sourceFile"), None, graph):
             return quad.object.value
         if self.store.contains_named_graph(graph):

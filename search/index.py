@@ -251,11 +251,11 @@ class PassageIndex:
 
     def remove_report(self, report: str) -> int:
         self._load()
-        if self._exact is None:
-            return 0
-        with self.db:
+        with self.db:  # rows go even with no FAISS file yet (a batch stopped before its first checkpoint)
             old = self._delete_rows(report)
         self._step("index-rows")
+        if self._exact is None:
+            return len(old)
         self._remove_vectors(old)
         if self._approximate is not None:
             self._maybe_build_approximate()

@@ -88,6 +88,51 @@ def test_two_jobs_give_the_same_graph_and_index_as_one(folder, serial, tmp_path)
     same(contents(tmp_path / "kb"), serial[1])
 
 
+def test_held_back_graphs_give_the_graph_of_documents_written_one_by_one(folder, serial, tmp_path):
+    """A batch holds new report graphs back and writes them in bulk
+    (igfkg/unwritten.py); each document ingested on its own is written at
+    once. The merged workshop's documents look each other up (its session,
+    its people), so a lookup that missed a held-back graph would show here."""
+    home = tmp_path / "kb"
+    with KnowledgeBase(load_config(home)) as kb:
+        for path in sorted(folder.iterdir()):
+            kb.ingest_file(path)
+            assert not kb.has_unwritten
+    same(contents(home), serial[1])
+
+
+SAME_PEOPLE_ELSEWHERE = {
+    # another workshop, a year later: its people spelled without the accents the first document gives
+    "b-igf2016-ws12.txt": "Workshop 12: Domain names for everyone\n\nInternet Governance Forum 2016, Guadalajara, "
+                          "Mexico\n7 December 2016\n\nModerator\nPatrik Faltstrom (Netnod)\n\nSpeakers\n"
+                          "Anne-Rachel Inne, AfriNIC\nRam Mohan, Afilias\n\nSummary\nThe session looked at how "
+                          "registries in Asia and Latin America accept domain names in local scripts.\n",
+    # the same workshop under another title (the number ties it), its moderator misspelled: only the
+    # session's people from the first document tell who that is
+    "c-igf2015-ws88-notes.txt": "Workshop 88: Universal acceptance, notes\n\nInternet Governance Forum 2015, "
+                                "João Pessoa, Brazil\n10 November 2015\n\nModerator\nPatrick Faltstrom\n\n"
+                                "Speakers\nAnne Rachel Inne\nHong Xue\n\nSummary\nA second account of the panel "
+                                "on universal acceptance of domain names.\n",
+}
+
+
+def test_held_back_graphs_give_the_graph_of_one_by_one_when_people_and_sessions_recur(tmp_path):
+    """Documents whose people and session an earlier one named, each in the
+    same batch as that one: a person's name and the session's people are
+    read from the held-back graph, as they are from a written one."""
+    folder = tmp_path / "recur"
+    folder.mkdir()
+    shutil.copy(REPORTS / "igf2015-ws88-idn.txt", folder / "a-igf2015-ws88-idn.txt")
+    for name, text in SAME_PEOPLE_ELSEWHERE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    batch, one_by_one = tmp_path / "batch", tmp_path / "one-by-one"
+    assert invoke(batch, "ingest", "-q", "--jobs", "1", str(folder)).exit_code == 0
+    with KnowledgeBase(load_config(one_by_one)) as kb:
+        for path in sorted(folder.iterdir()):
+            kb.ingest_file(path)
+    same(contents(batch), contents(one_by_one))
+
+
 @pytest.mark.slow  # an ingest killed midway, then the rest
 def test_a_killed_run_started_again_ends_as_one_uninterrupted_run(folder, serial, tmp_path):
     home = tmp_path / "kb"
