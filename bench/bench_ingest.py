@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_archive  # noqa: E402
 from benchmarks_md import ROOT, update_block  # noqa: E402
 
-from igfkg.ingest_run import FLUSH_TRIPLES  # noqa: E402
+from igfkg.ingest_run import FLUSH_TRIPLES, _add  # noqa: E402
 
 SOURCES = sorted((ROOT / "tests" / "fixtures" / "documents" / "dev").glob("*.txt")) + \
     sorted((ROOT / "tests" / "fixtures" / "documents" / "merge").glob("*.txt")) + \
@@ -137,10 +137,6 @@ def _after_calls(cls, method: str, after) -> None:
             after(self, time.perf_counter() - began)
 
     setattr(cls, method, wrapped)
-
-
-def _add(timings: dict, stage: str, seconds: float) -> None:
-    timings[stage] = timings.get(stage, 0.0) + seconds
 
 
 def _rss() -> int:

@@ -45,7 +45,7 @@ from .config import Config, save_settings
 from .formats import RdfFormat, serialize_quads
 from .iris import Iris
 from .outbound import OutboundRefused, check_outbound, update_reach  # noqa: F401  (OutboundRefused: for callers)
-from .unwritten import UnwrittenGraphs
+from .unwritten import UnwrittenGraphs, with_default_copies
 from .remote_store import RemoteStoreError
 from .triples import report_quads
 from .vector_journal import VectorJournal
@@ -337,7 +337,7 @@ class KnowledgeBase:
             # (measured: a fifth of the time of writing a report's graph).
             # (every caller's quads are in ``graph`` already: only the default
             # graph's copies are made, a second of a thousand documents' time)
-            self.store.extend(quads + [ox.Quad(s, p, o) for s, p, o, _ in quads])
+            self.store.extend(with_default_copies(quads))
             return
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         steps = [step for old, new in moves for step in _rename_node(old, new)]

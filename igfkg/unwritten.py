@@ -39,8 +39,7 @@ class UnwrittenGraphs:
     def add(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
         """A new report graph (``quads`` are in ``graph``), with its default-graph copies."""
         self.graphs.add(graph)
-        self.quads += quads
-        self.quads += [ox.Quad(s, p, o) for s, p, o, _ in quads]
+        self.quads += with_default_copies(quads)
         nodes = self._nodes
         for s, p, o, _ in quads:
             nodes.add(s)
@@ -60,3 +59,8 @@ class UnwrittenGraphs:
 
     def name_of(self, person: ox.NamedNode) -> str | None:
         return self._names.get(person)
+
+
+def with_default_copies(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """A report graph's quads and their copies in the default graph (the merge)."""
+    return quads + [ox.Quad(s, p, o) for s, p, o, _ in quads]

@@ -34,19 +34,6 @@ def fold_chars(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_FOLDED_CHARS)
 
 
-class _FoldedChars(dict):
-    """Code point -> its folded character, computed on first use."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        self[code] = folded = decomposed.lower() if len(decomposed) == 1 else ch.lower()[:1] or ch
-        return folded
-
-
-_FOLDED_CHARS = _FoldedChars()
-
-
 class _Decomposed(dict):
     """Code point -> its compatibility decomposition without combining marks,
     computed on first use. Decomposing a text is decomposing each character
@@ -61,3 +48,15 @@ class _Decomposed(dict):
 
 
 _DECOMPOSED = _Decomposed()
+
+
+class _FoldedChars(dict):
+    """Code point -> its folded character, computed on first use."""
+
+    def __missing__(self, code: int) -> str:
+        ch, decomposed = chr(code), _DECOMPOSED[code]
+        self[code] = folded = decomposed.lower() if len(decomposed) == 1 else ch.lower()[:1] or ch
+        return folded
+
+
+_FOLDED_CHARS = _FoldedChars()
