@@ -161,7 +161,8 @@ class KnowledgeBase:
         """Flush the store; the embedded one is also closed and opened again,
         as a long ingest does at each flush: RocksDB's block caches fill with
         what lookups read, more of them the larger the store, so a run's
-        memory would otherwise grow with the archive (bench/bench_ingest.py)."""
+        memory would otherwise grow with the archive (bench/bench_ingest.py).
+        It opens again keeping few table files open (INGEST_TABLE_FILES)."""
         if self.read_only:
             return
         self.write_unwritten()
@@ -169,7 +170,7 @@ class KnowledgeBase:
         if self.config.store:  # a server's store: nothing of it lives here
             return
         self.store = None  # the last reference: RocksDB closes before it opens again
-        self.store = ox.Store(str(self.config.store_path))
+        self.store = _store_keeping_few_table_files(self.config.store_path)
 
     def __enter__(self) -> "KnowledgeBase":
         return self
@@ -855,6 +856,39 @@ class KnowledgeBase:
 
 #: Formats an export writes graph by graph (igfkg/formats.py names them).
 STREAMED_FORMATS = ("nq", "trig", "nt")
+
+
+#: Table files the store keeps open while a long ingest writes it (the store
+#: reopen_store opens). RocksDB, in Oxigraph, sizes its cache of open table
+#: files from the soft limit on open files when the store opens (that limit
+#: less 48), and while that cache is under a quarter full it holds every new
+#: table file open with its index in memory: under a limit of thousands of
+#: files, the memory of an ingest grows with the store (bench/bench_ingest.py,
+#: BENCHMARKS.md). 48 is the fewest: Oxigraph refuses a limit under 96.
+INGEST_TABLE_FILES = 48
+
+
+def _store_keeping_few_table_files(path: Path) -> ox.Store:
+    """The embedded store at ``path``, opened under a soft limit on open files
+    that gives RocksDB a cache of INGEST_TABLE_FILES table files; the limit
+    is set back at once (what is open stays open, the cache keeps its size).
+    Never below the files open now and a margin for those the store opens."""
+    import os
+    import resource
+
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        open_now = len(os.listdir("/proc/self/fd"))
+    except (OSError, ValueError):  # no /proc: the limit stays as it is
+        return ox.Store(str(path))
+    limit = max(INGEST_TABLE_FILES + 48, open_now + 64)
+    if soft != resource.RLIM_INFINITY and limit >= soft:
+        return ox.Store(str(path))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    try:
+        return ox.Store(str(path))
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def _remote_store(config: Config):

@@ -299,3 +299,40 @@ def test_a_batch_stopped_before_its_checkpoint_recovers_its_vectors_without_embe
     fresh = tmp_path / "fresh"
     assert invoke(fresh, "ingest", "-j", "1", str(reports)).exit_code == 0
     same(contents(home), contents(fresh))
+
+
+# ------------------------------------------------------------ bounded memory
+
+def _open_files_setting(store: Path) -> int:
+    """max_open_files in the options RocksDB wrote when the store last opened."""
+    latest = max(store.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))
+    return int(next(line.split("=")[1] for line in latest.read_text().splitlines()
+                    if line.strip().startswith("max_open_files=")))
+
+
+def test_the_store_a_long_ingest_reopens_keeps_few_table_files_open(tmp_path, reports):
+    """reopen_store (each flush of a long ingest) opens RocksDB with a bounded
+    cache of table files, and gives the process back its limit on open files."""
+    import resource
+
+    from igfkg.kb import INGEST_TABLE_FILES
+
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with KnowledgeBase(load_config(tmp_path / "kb")) as kb:
+        kb.ingest_file(reports / "igf2015-ws88-idn.txt")
+        triples = kb.triple_count()
+        opened_with = _open_files_setting(kb.config.store_path)
+        kb.reopen_store()
+        assert _open_files_setting(kb.config.store_path) == INGEST_TABLE_FILES < opened_with
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
+        assert kb.triple_count() == triples
+        held = [open(os.devnull) for _ in range(150)]  # more files open than the bound allows for
+        try:
+            kb.reopen_store()
+            assert INGEST_TABLE_FILES < _open_files_setting(kb.config.store_path) <= len(os.listdir("/proc/self/fd")) + 16
+            kb.ingest_file(reports / "igf2016-taller-42-rural.txt")
+        finally:
+            for handle in held:
+                handle.close()
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
+        assert kb.triple_count() > triples
