@@ -409,7 +409,9 @@ def memory_only(args) -> None:
         "What could grow with the archive apart from the index is the store's memory (Oxigraph on RocksDB): it "
         f"is flushed every {FLUSH_TRIPLES:,} triples and closed and opened again at each flush, because the "
         "lookups each report makes fill RocksDB's block caches (32 MiB, and 128 MiB for the string table) with "
-        "more distinct blocks the larger the store; and malloc's: igfkg/ingest_run.py has glibc keep one arena "
+        "more distinct blocks the larger the store; it opens again keeping at most 48 table files open "
+        "(igfkg/kb.py, INGEST_TABLE_FILES: under the default limit on open files RocksDB holds every new table "
+        "file open, with its index in memory); and malloc's: igfkg/ingest_run.py has glibc keep one arena "
         "for every thread (set before the store opens) and map blocks of a MiB or more."], Path(args.output))
 
 
