@@ -323,7 +323,9 @@ def test_the_store_a_long_ingest_reopens_keeps_few_table_files_open(tmp_path, re
         triples = kb.triple_count()
         opened_with = _open_files_setting(kb.config.store_path)
         kb.reopen_store()
-        assert _open_files_setting(kb.config.store_path) == INGEST_TABLE_FILES < opened_with
+        open_now = len(os.listdir("/proc/self/fd"))  # the bound gives way only to the files open already
+        assert INGEST_TABLE_FILES <= _open_files_setting(kb.config.store_path) <= max(INGEST_TABLE_FILES, open_now + 16)
+        assert _open_files_setting(kb.config.store_path) < opened_with
         assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
         assert kb.triple_count() == triples
         held = [open(os.devnull) for _ in range(150)]  # more files open than the bound allows for
