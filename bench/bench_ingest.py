@@ -50,6 +50,7 @@ import gen_archive  # noqa: E402
 from benchmarks_md import ROOT, update_block  # noqa: E402
 
 from igfkg.ingest_run import FLUSH_TRIPLES, _add  # noqa: E402
+from igfkg.kb import INGEST_TABLE_FILES  # noqa: E402
 
 SOURCES = sorted((ROOT / "tests" / "fixtures" / "documents" / "dev").glob("*.txt")) + \
     sorted((ROOT / "tests" / "fixtures" / "documents" / "merge").glob("*.txt")) + \
@@ -409,7 +410,7 @@ def memory_only(args) -> None:
         "What could grow with the archive apart from the index is the store's memory (Oxigraph on RocksDB): it "
         f"is flushed every {FLUSH_TRIPLES:,} triples and closed and opened again at each flush, because the "
         "lookups each report makes fill RocksDB's block caches (32 MiB, and 128 MiB for the string table) with "
-        "more distinct blocks the larger the store; it opens again keeping at most 48 table files open "
+        f"more distinct blocks the larger the store; it opens again keeping at most {INGEST_TABLE_FILES} table files open "
         "(igfkg/kb.py, INGEST_TABLE_FILES: under the default limit on open files RocksDB holds every new table "
         "file open, with its index in memory); and malloc's: igfkg/ingest_run.py has glibc keep one arena "
         "for every thread (set before the store opens) and map blocks of a MiB or more."], Path(args.output))

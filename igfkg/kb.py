@@ -861,11 +861,14 @@ STREAMED_FORMATS = ("nq", "trig", "nt")
 #: Table files the store keeps open while a long ingest writes it (the store
 #: reopen_store opens). RocksDB, in Oxigraph, sizes its cache of open table
 #: files from the soft limit on open files when the store opens (that limit
-#: less 48), and while that cache is under a quarter full it holds every new
-#: table file open with its index in memory: under a limit of thousands of
-#: files, the memory of an ingest grows with the store (bench/bench_ingest.py,
-#: BENCHMARKS.md). 48 is the fewest: Oxigraph refuses a limit under 96.
+#: less OXIGRAPH_OTHER_FILES), and while that cache is under a quarter full it
+#: holds every new table file open with its index in memory: under a limit of
+#: thousands of files, the memory of an ingest grows with the store
+#: (bench/bench_ingest.py, BENCHMARKS.md). 48 is the fewest: Oxigraph refuses
+#: a limit under 96.
 INGEST_TABLE_FILES = 48
+#: Open files Oxigraph keeps out of the limit for its own (log, manifest, ...).
+OXIGRAPH_OTHER_FILES = 48
 
 
 def _store_keeping_few_table_files(path: Path) -> ox.Store:
@@ -881,7 +884,7 @@ def _store_keeping_few_table_files(path: Path) -> ox.Store:
         open_now = len(os.listdir("/proc/self/fd"))
     except (OSError, ValueError):  # no /proc: the limit stays as it is
         return ox.Store(str(path))
-    limit = max(INGEST_TABLE_FILES + 48, open_now + 64)
+    limit = max(INGEST_TABLE_FILES, open_now + 16) + OXIGRAPH_OTHER_FILES
     if soft != resource.RLIM_INFINITY and limit >= soft:
         return ox.Store(str(path))
     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
