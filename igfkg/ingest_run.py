@@ -60,6 +60,11 @@ CHECKPOINT_SHARE = 0.05
 #: system as far as it can be (glibc keeps the freed memory tables
 #: otherwise).
 FLUSH_TRIPLES = 20_000
+#: Documents between two reopens whatever was written: a re-run that skips
+#: unchanged files writes nothing, but its lookups (each file's report node
+#: and its strings) fill the block caches all the same, about 40 KiB a
+#: document until the caches are full (BENCHMARKS.md: *Re-run memory*).
+DOCUMENTS_BETWEEN_REOPENS = 250
 
 
 @dataclass
@@ -77,7 +82,7 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
     (summed over workers), identity, triples, write, checkpoint."""
     timings = {} if timings is None else timings
     workers = worker_processes(jobs, files)
-    interval, checkpoint, unflushed = CHECKPOINT_SECONDS, time.monotonic(), 0
+    interval, checkpoint, unflushed, looked_up = CHECKPOINT_SECONDS, time.monotonic(), 0, 0
     journal = VectorJournal(kb.config.home, kb.embeddings)
     held: list[Outcome] = []  # outcomes after the first report whose graph is not written yet
     with kb.batch(), _faiss_threads(1 if workers > 1 else None):
@@ -85,8 +90,9 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
         for item in prepared_in_order(items, workers):
             held.append(_write(kb, item, replace or bool(report_id), timings, journal))
             unflushed += held[-1].result.triples if held[-1].result else 0
-            if unflushed >= FLUSH_TRIPLES:
-                unflushed = 0
+            looked_up += 1
+            if unflushed >= FLUSH_TRIPLES or looked_up >= DOCUMENTS_BETWEEN_REOPENS:
+                unflushed = looked_up = 0
                 _timed(timings, "checkpoint", kb.reopen_store)  # writes the held-back graphs first
                 _release_free_memory()
             if time.monotonic() - checkpoint > interval:

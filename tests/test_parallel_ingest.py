@@ -305,9 +305,13 @@ def test_a_batch_stopped_before_its_checkpoint_recovers_its_vectors_without_embe
 
 def _open_files_setting(store: Path) -> int:
     """max_open_files in the options RocksDB wrote when the store last opened."""
-    latest = max(store.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))
+    latest = max(store.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))  # one per open
     return int(next(line.split("=")[1] for line in latest.read_text().splitlines()
                     if line.strip().startswith("max_open_files=")))
+
+
+def _latest_options(kb) -> int:
+    return max(int(p.name.split("-")[1]) for p in kb.config.store_path.glob("OPTIONS-*"))
 
 
 def test_the_store_a_long_ingest_reopens_keeps_few_table_files_open(tmp_path, reports):
@@ -338,3 +342,23 @@ def test_the_store_a_long_ingest_reopens_keeps_few_table_files_open(tmp_path, re
                 handle.close()
         assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
         assert kb.triple_count() > triples
+
+
+def test_a_re_run_that_skips_every_file_still_reopens_the_store(tmp_path, reports, monkeypatch):
+    """Lookups fill the store's block caches though a re-run of unchanged
+    files writes nothing: the store is reopened every
+    DOCUMENTS_BETWEEN_REOPENS documents as well as every FLUSH_TRIPLES."""
+    from igfkg import ingest_run
+
+    files = sorted(reports.glob("*.txt"))[:5]
+    with KnowledgeBase(load_config(tmp_path / "kb")) as kb:
+        assert [o.status for o in ingest_run.ingest_files(kb, files)] == ["ingested"] * 5
+        triples = kb.triple_count()
+        reopened, reopen = [], kb.reopen_store
+        monkeypatch.setattr(kb, "reopen_store", lambda: (reopen(), reopened.append(_latest_options(kb))))
+        opened = _latest_options(kb)
+        monkeypatch.setattr(ingest_run, "DOCUMENTS_BETWEEN_REOPENS", 2)
+        assert [o.status for o in ingest_run.ingest_files(kb, files)] == ["unchanged"] * 5
+        assert len(reopened) == 2  # after the second and the fourth file
+        assert opened < reopened[0] < reopened[1]  # RocksDB wrote its options at each open: it did open again
+        assert kb.triple_count() == triples
