@@ -303,15 +303,15 @@ def test_a_batch_stopped_before_its_checkpoint_recovers_its_vectors_without_embe
 
 # ------------------------------------------------------------ bounded memory
 
+def _latest_options(store: Path) -> Path:
+    """The options RocksDB wrote when the store last opened (a new file, numbered higher, at each open)."""
+    return max(store.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))
+
+
 def _open_files_setting(store: Path) -> int:
     """max_open_files in the options RocksDB wrote when the store last opened."""
-    latest = max(store.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))  # one per open
-    return int(next(line.split("=")[1] for line in latest.read_text().splitlines()
+    return int(next(line.split("=")[1] for line in _latest_options(store).read_text().splitlines()
                     if line.strip().startswith("max_open_files=")))
-
-
-def _latest_options(kb) -> int:
-    return max(int(p.name.split("-")[1]) for p in kb.config.store_path.glob("OPTIONS-*"))
 
 
 def test_the_store_a_long_ingest_reopens_keeps_few_table_files_open(tmp_path, reports):
@@ -355,8 +355,12 @@ def test_a_re_run_that_skips_every_file_still_reopens_the_store(tmp_path, report
         assert [o.status for o in ingest_run.ingest_files(kb, files)] == ["ingested"] * 5
         triples = kb.triple_count()
         reopened, reopen = [], kb.reopen_store
-        monkeypatch.setattr(kb, "reopen_store", lambda: (reopen(), reopened.append(_latest_options(kb))))
-        opened = _latest_options(kb)
+
+        def options() -> int:
+            return int(_latest_options(kb.config.store_path).name.split("-")[1])
+
+        monkeypatch.setattr(kb, "reopen_store", lambda: (reopen(), reopened.append(options())))
+        opened = options()
         monkeypatch.setattr(ingest_run, "DOCUMENTS_BETWEEN_REOPENS", 2)
         assert [o.status for o in ingest_run.ingest_files(kb, files)] == ["unchanged"] * 5
         assert len(reopened) == 2  # after the second and the fourth file
