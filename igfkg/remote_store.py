@@ -239,8 +239,10 @@ class RemoteStore:
             cached = self._graphs
         if cached and not fresh and time.monotonic() - cached[0] < 2.0:
             return cached[1]
+        # Virtuoso needs a triple in the pattern, and answers GROUP BY at once where
+        # DISTINCT took 7.5 s over the test documents' 15 graphs (a 10 s page limit).
         pattern = "?s ?p ?o" if self.server == "virtuoso" else ""
-        rows = self._plain_select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}")
+        rows = self._plain_select(f"SELECT ?g WHERE {{ GRAPH ?g {{ {pattern} }} }} GROUP BY ?g")
         graphs = sorted(g for g in rows if g != self.merge_graph and not g.startswith(VIRTUOSO_OWN_GRAPHS))
         with self._lock:
             self._graphs = (time.monotonic(), graphs)
