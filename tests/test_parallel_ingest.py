@@ -303,9 +303,14 @@ def test_a_batch_stopped_before_its_checkpoint_recovers_its_vectors_without_embe
 
 # ------------------------------------------------------------ bounded memory
 
+def _options_number(options: Path) -> int:
+    """OPTIONS-000123 -> 123: RocksDB writes a new file, numbered higher, at each open."""
+    return int(options.name.split("-")[1])
+
+
 def _latest_options(store: Path) -> Path:
-    """The options RocksDB wrote when the store last opened (a new file, numbered higher, at each open)."""
-    return max(store.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))
+    """The options RocksDB wrote when the store last opened."""
+    return max(store.glob("OPTIONS-*"), key=_options_number)
 
 
 def _open_files_setting(store: Path) -> int:
@@ -357,7 +362,7 @@ def test_a_re_run_that_skips_every_file_still_reopens_the_store(tmp_path, report
         reopened, reopen = [], kb.reopen_store
 
         def options() -> int:
-            return int(_latest_options(kb.config.store_path).name.split("-")[1])
+            return _options_number(_latest_options(kb.config.store_path))
 
         monkeypatch.setattr(kb, "reopen_store", lambda: (reopen(), reopened.append(options())))
         opened = options()
