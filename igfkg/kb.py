@@ -68,6 +68,15 @@ class ReportExists(KnowledgeBaseError):
 
 
 @dataclass
+class KnownIdentity:
+    """KnowledgeBase.identify: where a record meets what the store holds."""
+    previous_source: str | None  # the file its report was read from; "" not from a file; None: a new report
+    session_nodes: list  # the IRI of each of its sessions
+    moves: list  # (old, new): session nodes that move to a numbered IRI
+    renames: dict  # person key -> (key, name) the store already knows them by
+
+
+@dataclass
 class IngestResult:
     report_id: str
     source: str
@@ -221,26 +230,21 @@ class KnowledgeBase:
         clock = _Clock(timings)
         graph = self.iris.report(record.report_id)
         self._check_replace(record.report_id, record.source_name, replace)
-        previous_source = self._report_source(graph)
+        known = self.identify(record)
+        previous_source = known.previous_source
         warnings = list(record.warnings)
         if previous_source and record.source_name and previous_source != record.source_name:
             warnings.append(f"replaces report {record.report_id!r} that was read from {previous_source}")
-        found = [self._session_node(session) for session in record.sessions]
-        session_nodes = [node for node, _ in found]
-        moves = [(old, node) for node, old in found if old is not None]
-        people = record_people(record)
-        mapping = match_people(people, self._people_of(session_nodes + [old for old, _ in moves]))
-        mapping.update(self._names_in_store([p for p in people if p.key not in mapping], graph))
-        rename_people(record, mapping)
+        rename_people(record, known.renames)
         clock.lap("identity")
-        quads = report_quads(record, self.iris, session_nodes)
+        quads = report_quads(record, self.iris, known.session_nodes)
         rows = passage_rows(record)
         clock.lap("triples")
         if vectors is None:
             vectors = self.encoder.encode(embedding_inputs(rows))  # before anything is written
             clock.lap("embed")
         with self._intent("ingest", record.report_id):
-            self._replace_graph(graph, quads, moves)
+            self._replace_graph(graph, quads, known.moves)
             self._step("graph")
             self.index.replace_report(record.report_id, rows, vectors)
         clock.lap("write")
@@ -248,6 +252,22 @@ class KnowledgeBase:
         self.version += 1
         return IngestResult(record.report_id, record.source_name, record.is_report, len(quads),
                             len(record.passages), previous_source is not None, warnings, record)
+
+    def identify(self, record: ReportRecord) -> "KnownIdentity":
+        """What the store already holds of a record's report, sessions and
+        people: the lookups an ingest makes before it writes the record
+        (nothing of the record is written; graphs a batch held back may be,
+        where a lookup needs them)."""
+        graph = self.iris.report(record.report_id)
+        previous_source = self._report_source(graph)
+        found = [self._session_node(session) for session in record.sessions]
+        session_nodes = [node for node, _ in found]
+        moves = [(old, node) for node, old in found if old is not None]
+        people = record_people(record)
+        renames = match_people(people, self._people_of(session_nodes + [old for old, _ in moves]))
+        renames.update(self._names_in_store([p for p in people if p.key not in renames], graph,
+                                            new_report=previous_source is None))
+        return KnownIdentity(previous_source, session_nodes, moves, renames)
 
     def _session_node(self, session: ReportRecord) -> tuple[ox.NamedNode, ox.NamedNode | None]:
         """The IRI of a session, and the IRI it moves from, if any.
@@ -262,7 +282,10 @@ class KnowledgeBase:
         node = self.iris.session(key.year, key.kind, key.number, key.title_key, session.report_id)
         if self._unwritten.mentions([node]) or (key.title_key and self._unwritten.has_title_key(key.title_key)):
             self.write_unwritten()  # the lookups below read what an earlier document said
-        if key.number is not None and any(self.store.quads_for_pattern(node, None, None, None)):
+        # The default graph only (the merge of the report graphs): a lookup
+        # in every graph reads more of a large store's table files, which
+        # stay in memory until it is reopened (bench/bench_lookups.py).
+        if key.number is not None and any(self.store.quads_for_pattern(node, None, None, ox.DefaultGraph())):
             return node, None
         if key.year and key.title_key:
             meeting, kind = self.iris.meeting(key.year), self.iris.session_kind(key.kind)
@@ -277,21 +300,32 @@ class KnowledgeBase:
                     return (row["s"], None) if key.number is None else (node, row["s"])
         return node, None
 
-    def _names_in_store(self, people: list, graph: ox.NamedNode) -> dict[str, tuple[str, str]]:
+    def _names_in_store(self, people: list, graph: ox.NamedNode, new_report: bool) -> dict[str, tuple[str, str]]:
         """A person the store already knows keeps the name shown there (one
         schema:name per person); the new document's spelling becomes an
-        alternative label."""
+        alternative label. For a ``new_report`` any name the store holds is
+        another document's, and the default graph (their merge) is asked
+        alone, as in _session_node; a replaced report's own graph is left out."""
         mapping = {}
+        name = ox.NamedNode(SCHEMA + "name")
         for person in people:
             node = self.iris.person(person.key)
-            known = next((q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(SCHEMA + "name"), None, None)
-                          if q.graph_name not in (graph, ox.DefaultGraph())), None) or self._unwritten.name_of(node)
+            if new_report:
+                names = (q.object.value for q in self.store.quads_for_pattern(node, name, None, ox.DefaultGraph()))
+            else:
+                names = (q.object.value for q in self.store.quads_for_pattern(node, name, None, None)
+                         if q.graph_name not in (graph, ox.DefaultGraph()))
+            known = next(names, None) or self._unwritten.name_of(node)
             if known is not None and known != person.name:
                 mapping[person.key] = (person.key, known)
         return mapping
 
     def _people_of(self, sessions: list[ox.NamedNode]) -> list[tuple[str, str]]:
-        """(key, name) of the people earlier documents tie to these sessions."""
+        """(key, name) of the people earlier documents tie to these sessions:
+        by a role, which everyone who speaks in a transcript has too
+        (ingest/speakers.py, roles), so the turns are not read one by one (a
+        read each, all over a large store, that stays in its memory until it
+        is reopened: bench/bench_lookups.py)."""
         if not sessions:
             return []
         if self._unwritten.mentions(sessions):
@@ -299,8 +333,7 @@ class KnowledgeBase:
         values = " ".join(str(s) for s in sessions)
         rows = self.store.query(
             f"SELECT DISTINCT ?p ?name WHERE {{ VALUES ?s {{ {values} }} "
-            "{ ?s ?role ?p } UNION { ?u schema:isPartOf ?s ; igf:spokenBy ?p } "
-            "?p a schema:Person ; schema:name ?name }", prefixes=PREFIXES)
+            "?s ?role ?p . ?p a schema:Person ; schema:name ?name }", prefixes=PREFIXES)
         people = []
         for row in rows:
             key = self.iris.key_of(row["p"].value, "person")

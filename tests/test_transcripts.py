@@ -323,3 +323,15 @@ def test_roles_in_labels_and_one_word_labels():
     assert names(record, "moderator") == {"Amina Yusuf"}
     assert {r.person.name: r.affiliation.name.value for r in record.roles if r.affiliation} == {
         "John Roe": "ACME FOUNDATION"}
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_everyone_who_speaks_has_a_role_in_the_session(name):
+    """KnowledgeBase finds the people an earlier document ties to a session
+    by their roles alone, without reading the turns one by one: so each
+    speaker of a turn, after the entity gate, has a role in the session."""
+    record, _gold = fixture(name, "parse_document")
+    spoke = {u.speaker.key for u in record.utterances if u.speaker}
+    assert spoke, "a transcript fixture with named speakers"
+    session = record.sessions[0]  # the session the turns are part of (igfkg/triples.py)
+    assert spoke <= {r.person.key for r in session.roles if r.person}
