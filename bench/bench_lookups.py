@@ -92,7 +92,9 @@ def parse_records(folder: Path, out: Path) -> int:
 def _in_subprocess(home: str, records: Path, every: int) -> dict:
     code = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench_lookups as b; "
             f"print(json.dumps(b.variant_replay({home!r}, {str(records)!r}, {every})))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        sys.exit(f"the replay against {home} failed:\n{out.stderr.strip()}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -112,6 +114,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="documents between two reopens of the store (each length is a run)")
     parser.add_argument("--dry-run", action="store_true", help="print the block instead of writing BENCHMARKS.md")
     args = parser.parse_args(argv)
+    if max(args.every) > args.documents:
+        parser.error(f"--every {max(args.every)} is more than the {args.documents} documents replayed: no stretch ends")
+    from igfkg.config import load_config
+
+    for home in args.home:
+        if not load_config(home).store_path.exists():
+            parser.error(f"{home} holds no knowledge base: give one an ingest wrote")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "documents"
         gen_archive.write_archive(args.documents, folder, seed=SEED)
