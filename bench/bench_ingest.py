@@ -52,7 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_archive  # noqa: E402
-from benchmarks_md import ROOT, update_block  # noqa: E402
+from benchmarks_md import ROOT, rss_bytes, update_block  # noqa: E402
 
 from igfkg.ingest_run import FLUSH_TRIPLES, _add  # noqa: E402
 from igfkg.kb import INGEST_TABLE_FILES  # noqa: E402
@@ -108,7 +108,7 @@ def variant_ingest(home: str, folder: str, jobs: int, documents_between_reopens:
         index = _index_bytes(kb)
         peak_index = max(peak_index, index)
         tenth = min(9, written * 10 // max(1, len(files)))
-        tenths[tenth] = max(tenths[tenth], _rss() - index)
+        tenths[tenth] = max(tenths[tenth], rss_bytes() - index)
 
     def record_written(kb, seconds) -> None:
         nonlocal written
@@ -158,11 +158,6 @@ def _after_calls(cls, method: str, after) -> None:
             after(self, time.perf_counter() - began)
 
     setattr(cls, method, wrapped)
-
-
-def _rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _index_bytes(kb) -> int:

@@ -23,9 +23,7 @@ passage index. Nothing is written to them.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -34,15 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_archive  # noqa: E402
-from benchmarks_md import update_block  # noqa: E402
+from benchmarks_md import ROOT, rss_bytes, update_block  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 2
-
-
-def _rss_mib() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def variant_replay(home: str, records_path: str, every: int) -> dict:
@@ -51,23 +43,23 @@ def variant_replay(home: str, records_path: str, every: int) -> dict:
     import pickle
 
     from igfkg.config import load_config
+    from igfkg.ingest_run import release_free_memory
     from igfkg.kb import KnowledgeBase
 
     records = pickle.loads(Path(records_path).read_bytes())
-    trim = ctypes.CDLL("libc.so.6").malloc_trim  # freed memory given back, as ingest does after each reopen
     fills = []
     start = time.perf_counter()
     with KnowledgeBase(load_config(home)) as kb:
         kb.reopen_store()
-        trim(0)
-        after_reopen = _rss_mib()
+        release_free_memory()  # as ingest does after each reopen
+        after_reopen = rss_bytes() / 2**20
         for n, record in enumerate(records, 1):
             kb.identify(record)
             if n % every == 0:
-                fills.append(_rss_mib() - after_reopen)
+                fills.append(rss_bytes() / 2**20 - after_reopen)
                 kb.reopen_store()
-                trim(0)
-                after_reopen = _rss_mib()
+                release_free_memory()
+                after_reopen = rss_bytes() / 2**20
     fills.sort()
     return {"stretches": len(fills), "median": fills[len(fills) // 2], "p90": fills[int(len(fills) * 0.9)],
             "max": fills[-1], "seconds": time.perf_counter() - start}

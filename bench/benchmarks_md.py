@@ -1,6 +1,7 @@
 """Write one benchmark's block into BENCHMARKS.md, replacing its last run."""
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import time
@@ -82,6 +83,12 @@ def _measured_on(old: list[str], header: str, when: str) -> str:
         if line.startswith(_CARRIED):
             return line[len(_CARRIED):].strip(" ):")
     return when
+
+
+def rss_bytes() -> int:
+    """This process's resident memory now (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def median_ms(fn, repeat: int) -> float:

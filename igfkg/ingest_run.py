@@ -94,11 +94,11 @@ def ingest_files(kb: KnowledgeBase, files: list[Path], report_id: str | None = N
             if unflushed >= FLUSH_TRIPLES or looked_up >= DOCUMENTS_BETWEEN_REOPENS:
                 unflushed = looked_up = 0
                 _timed(timings, "checkpoint", kb.reopen_store)  # writes the held-back graphs first
-                _release_free_memory()
+                release_free_memory()
             if time.monotonic() - checkpoint > interval:
                 seconds = _timed(timings, "checkpoint", kb.flush_batch)
                 journal.clear()  # the FAISS files hold every vector so far
-                _release_free_memory()
+                release_free_memory()
                 interval = max(CHECKPOINT_SECONDS, seconds / CHECKPOINT_SHARE)
                 checkpoint = time.monotonic()
             if not kb.has_unwritten:
@@ -166,8 +166,9 @@ def bound_free_memory(jobs: int) -> None:
         libc.mallopt(_M_ARENA_MAX, 1)
 
 
-def _release_free_memory() -> None:
-    """Give the memory malloc holds free back to the system (glibc only)."""
+def release_free_memory() -> None:
+    """Give the memory malloc holds free back to the system (glibc only),
+    as ingest_files does after each reopen of the store."""
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
